@@ -1,0 +1,1 @@
+"""Atlas des relations internationales: the core behind the Streamlit pages and the command line."""

@@ -1,0 +1,101 @@
+"""The command line of DATA_CONTRACT.md: build, check, load, versions, rollback.
+
+Messages go to standard error, in French; the exit status says whether it worked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from atlas.contract import DATASETS, dataset
+from atlas.db import Database
+from atlas.errors import AtlasError
+from atlas.ingest import Report, check_file
+from atlas import versions
+
+
+def say(text: str = "") -> None:
+    print(text, file=sys.stderr)
+
+
+def show(report: Report) -> None:
+    for notice in report.notices:
+        say(f"note : {notice}")
+    if report.ok:
+        say(f"{report.file_name} : valide ({report.rows} lignes).")
+    else:
+        say(f"{report.file_name} : {len(report.problems)} problème(s), rien n'a été écrit.")
+        for problem in report.problems:
+            say(f"  {problem}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m atlas", description="Atlas des relations internationales")
+    parser.add_argument("--db", help="fichier DuckDB (défaut : $ATLAS_DB, sinon data/atlas.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="recrée la base depuis l'échantillon de data/sample")
+    check = sub.add_parser("check", help="valide un fichier sans rien écrire")
+    load = sub.add_parser("load", help="valide puis importe un fichier comme nouvelle version")
+    for p in (check, load):
+        p.add_argument("dataset", choices=list(DATASETS))
+        p.add_argument("file")
+    load.add_argument("--mode", choices=versions.MODES, default="replace")
+    load.add_argument("--force", action="store_true", help="accepte un import qui supprime plus de la moitié des lignes")
+    sub.add_parser("versions", help="liste les versions")
+    rollback = sub.add_parser("rollback", help="restaure l'état d'une version")
+    rollback.add_argument("version", type=int)
+    for p in sub.choices.values():
+        p.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    db = Database(args.db)
+    try:
+        return run(db, args)
+    except AtlasError as err:
+        say(f"erreur : {err.message}")
+        return 1
+    except FileNotFoundError as err:
+        say(f"erreur : fichier introuvable : {err.filename}")
+        return 1
+
+
+def run(db: Database, args) -> int:
+    if args.command == "build":
+        version = versions.build(db)
+        say(f"base créée : {db.path} (version {version}).")
+        return 0
+    if args.command == "check":
+        report = check_file(dataset(args.dataset), args.file)
+        show(report)
+        return 0 if report.ok else 1
+    if args.command == "load":
+        result = versions.load(db, args.dataset, args.file, mode=args.mode, force=args.force)
+        show(result.report)
+        if not result.report.ok:
+            return 1
+        for name, change in result.changes.items():
+            say(
+                f"{name} : {change.added} ajoutée(s), {change.changed} modifiée(s), "
+                f"{change.removed} supprimée(s) — version {result.version}."
+            )
+        return 0
+    if args.command == "versions":
+        say("version | date | action | jeu | mode | fichier | sha256 | ajoutées/modifiées/supprimées")
+        for v, at, action, ds, mode, file_name, sha, user, added, changed, removed in versions.history(db):
+            say(
+                f"{v} | {at:%Y-%m-%d %H:%M:%S} | {action} | {ds} | {mode or ''} | {file_name or ''} | "
+                f"{sha or ''} | {added}/{changed}/{removed}" + (f" | {user}" if user else "")
+            )
+        return 0
+    if args.command == "rollback":
+        version, changes = versions.rollback(db, args.version)
+        for name, change in changes.items():
+            if change.total:
+                say(f"{name} : {change.added} ajoutée(s), {change.changed} modifiée(s), {change.removed} supprimée(s).")
+        say(f"état de la version {args.version} restauré : version {version}.")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Runs the named queries of queries/ with bound parameters, cached by data version.
+
+Every cache entry is keyed by the published database's stamp (inode, mtime, size), so an import
+or a rollback shows at once and nothing stale survives it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from atlas.db import ROOT, Database
+
+QUERIES_DIR = ROOT / "queries"
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def database() -> Database:
+    return Database()
+
+
+def ensure_database() -> Database:
+    """The published database, built from the shipped sample on first start."""
+    db = database()
+    if not db.exists():
+        from atlas.versions import build
+
+        with st.spinner("Première ouverture : construction de la base d'exemple…"):
+            build(db)
+    return db
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _reader(path: str, stamp: tuple):
+    # One read-only instance per published file; a new stamp opens the new file.
+    return Database(path).reader()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _frame(path: str, stamp: tuple, name: str, params: tuple) -> pd.DataFrame:
+    # DuckDB connections are not thread-safe; one cursor per query.
+    cursor = _reader(path, stamp).cursor()
+    try:
+        cursor.execute("USE atlas")
+        return cursor.execute(sql(name), dict(params)).df()
+    finally:
+        cursor.close()
+
+
+def frame(name: str, **params) -> pd.DataFrame:
+    """The result of the named query, as a DataFrame (a copy: callers may change it)."""
+    db = database()
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    result = _frame(str(db.path), db.stamp(), name, key)
+    return result
+
+
+def stamp() -> tuple | None:
+    return database().stamp()

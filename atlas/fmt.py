@@ -1,0 +1,67 @@
+"""Belgian number, money, percentage and date formats (babel), in the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+
+LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_BE"}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@cache
+def _euro_pattern(lang: str) -> str:
+    # The locale's own currency pattern, without cents: amounts here are in whole euros.
+    pattern = Locale.parse(LOCALES[lang]).currency_formats["standard"].pattern
+    return pattern.replace(".00", "")
+
+
+def money(value, lang: str = "fr") -> str:
+    """1 234 567 € (fr), € 1.234.567 (nl)."""
+    if _missing(value):
+        return "–"
+    return format_currency(round(value), "EUR", format=_euro_pattern(lang), locale=LOCALES[lang], currency_digits=False)
+
+
+def money_short(value, lang: str = "fr") -> str:
+    """2,6 Md € for tiles where the full figure would not fit."""
+    if _missing(value):
+        return "–"
+    if abs(value) < 1_000_000:
+        return money(value, lang)
+    return format_compact_currency(value, "EUR", locale=LOCALES[lang], fraction_digits=1)
+
+
+def number(value, lang: str = "fr", decimals: int = 0) -> str:
+    """1 234 567 (fr), 1.234.567 (nl, en in Belgium)."""
+    if _missing(value):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def percent(ratio, lang: str = "fr", decimals: int = 2) -> str:
+    """0.0044 -> 0,44 %."""
+    if _missing(ratio):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+    return format_percent(ratio, format=pattern, locale=LOCALES[lang])
+
+
+def date(value, lang: str = "fr", style: str = "long") -> str:
+    """19 novembre 2018."""
+    if _missing(value) or value is None:
+        return "–"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif not isinstance(value, dt.date):
+        value = dt.date.fromisoformat(str(value)[:10])
+    return format_date(value, format=style, locale=LOCALES[lang])

@@ -1,0 +1,525 @@
+"""Read an analyst's CSV or Excel file into a staging table, validate it whole, report every problem.
+
+The file is decoded and split by DuckDB into a table of text (one row per line, with the line
+number a spreadsheet shows); every check is then one SQL query over that table, so validation
+costs the same per row whether the file has ten lines or a million. Nothing here writes to the
+published database: `stage` leaves a typed `_staged` table in a scratch connection, and
+`atlas.versions` imports it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from atlas import geo
+from atlas.contract import Column, Dataset
+from atlas.db import q, scratch
+
+MAX_BYTES = int(os.environ.get("ATLAS_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+MAX_LISTED = 1000  # problems kept per check; the count beyond is still reported
+EXCEL_MAGIC = b"PK\x03\x04"
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"ligne {self.line}" if self.line else "",
+                f"colonne {self.column}" if self.column else "",
+            )
+            if part
+        )
+        return f"{where} : {self.message}" if where else self.message
+
+
+@dataclass
+class Report:
+    """The verdict on one file: problems (nothing may be written) and notices (normalisations)."""
+
+    dataset: str
+    file_name: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def fail(self, message: str, line: int | None = None, column: str | None = None, value=None):
+        self.problems.append(Problem(line, column, value, message))
+        return self
+
+
+def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, file_name: str | None = None) -> Report:
+    """Validate the file at `path` for dataset `ds`; if valid, leave it typed in table `_staged`."""
+    path = Path(path)
+    report = Report(ds.name, file_name or path.name)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return report.fail(
+            f"le fichier pèse {size / 1024 / 1024:.0f} Mo, au-delà de la limite de "
+            f"{MAX_BYTES / 1024 / 1024:.0f} Mo : découpez-le (par exemple par année) et importez "
+            "chaque partie en mode years, ou demandez à l'administrateur de relever ATLAS_MAX_UPLOAD_MB."
+        )
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(EXCEL_MAGIC):
+        header = _read_excel(con, path, report)
+    elif head.startswith(OLD_EXCEL_MAGIC):
+        return report.fail(
+            "ce fichier est au format Excel 97-2003 (.xls), non pris en charge : "
+            "enregistrez-le au format .xlsx ou .csv."
+        )
+    else:
+        header = _read_csv(con, path, report)
+    if header is None:
+        return report
+    mapping = _map_header(ds, header, report)
+    if mapping is None:
+        return report
+    _validate(con, ds, mapping, report)
+    return report
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _read_csv(con, path: Path, report: Report) -> list[str] | None:
+    data = path.read_bytes()
+    if not data.strip():
+        report.fail("le fichier est vide : il faut une ligne d'en-tête puis au moins une ligne de données.")
+        return None
+    if b"\x00" in data[:65536]:
+        report.fail(
+            "ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : exportez vos données "
+            "depuis le tableur au format CSV ou .xlsx."
+        )
+        return None
+    decoded = _decode(data, report)
+    if decoded is None:
+        return None
+    text, rewrite = decoded
+    lines = text.split("\n", 1)
+    header_line = lines[0].rstrip("\r")
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    if delimiter == ";":
+        report.notices.append("séparateur « ; » détecté.")
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    # DuckDB skips empty lines without a trace; note where they are to keep line numbers right.
+    skipped = [m.start() for m in re.finditer(r"\n(?=\r?\n)", text)]
+    skipped_lines = [text.count("\n", 0, pos) + 2 for pos in skipped] if skipped else []
+    if rewrite:  # DuckDB reads UTF-8 only; hand it the decoded text
+        source = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False)
+        with source:
+            source.write(text)
+        csv_path = source.name
+    else:
+        csv_path = str(path)
+    try:
+        columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _raw AS
+            SELECT row_number() OVER () AS _ord, *
+            FROM read_csv($path, delim=$delim, header=false, skip=1, columns=$columns,
+                          auto_detect=false, quote='"', escape='"', strict_mode=true,
+                          store_rejects=true, rejects_table='_rejects', rejects_scan='_rejects_scan',
+                          null_padding=false)""",
+            {"path": csv_path, "delim": delimiter, "columns": columns},
+        )
+    finally:
+        if csv_path != str(path):
+            os.unlink(csv_path)
+    rejects = con.execute(
+        "SELECT line, error_type, csv_line FROM _rejects ORDER BY line"
+    ).fetchall()
+    for line, kind, raw in rejects:
+        found = len(next(csv.reader([raw or ""], delimiter=delimiter), []))
+        if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+            report.fail(
+                f"{found} champs alors que l'en-tête en compte {len(header)} : vérifiez les "
+                f"séparateurs « {delimiter} » et les guillemets de cette ligne.",
+                line=line,
+            )
+        else:
+            report.fail(f"ligne illisible ({kind.lower()}) : vérifiez les guillemets.", line=line)
+    _number_lines(con, sorted(skipped_lines + [r[0] for r in rejects]))
+    return header
+
+
+def _number_lines(con, skipped: list[int]) -> None:
+    """Give each staged row the line number a spreadsheet shows (header = line 1)."""
+    # The k-th skipped line L shifts every row from ordinal L - k on by one more line.
+    starts = [line - k for k, line in enumerate(skipped, start=1)]
+    con.execute("CREATE OR REPLACE TEMP TABLE _shifts (start BIGINT)")
+    if starts:
+        con.execute("INSERT INTO _shifts SELECT unnest($s)", {"s": starts})
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _raw AS
+        SELECT _ord + 1 + (SELECT count(*) FROM _shifts WHERE start <= _ord) AS _line, * EXCLUDE (_ord)
+        FROM _raw"""
+    )
+
+
+def _decode(data: bytes, report: Report) -> tuple[str, bool] | None:
+    """The text of the file, and whether it must be rewritten as plain UTF-8 for DuckDB."""
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n"), data.startswith(b"\xef\xbb\xbf")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        report.fail(
+            f"octets illisibles (0x{data[err.start]:02X}) : le fichier n'est ni en UTF-8 ni en "
+            "Windows-1252 ; enregistrez-le en « CSV UTF-8 » depuis votre tableur.",
+            line=line,
+        )
+        return None
+    report.notices.append("encodage Windows-1252 converti en UTF-8.")
+    return text.replace("\r\n", "\n"), True
+
+
+def _cell(value) -> str | None:
+    """An Excel cell as the text a CSV would hold (dates in ISO, whole numbers without .0)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_excel(con, path: Path, report: Report) -> list[str] | None:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # a zip that is not a workbook, or a damaged one
+        report.fail(
+            "ce fichier n'est pas un classeur Excel (.xlsx) lisible : ouvrez-le dans votre "
+            f"tableur et enregistrez-le à nouveau en .xlsx ou en CSV ({type(err).__name__})."
+        )
+        return None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if not header_cells or all(c is None for c in header_cells):
+            report.fail("la première feuille est vide : il faut une ligne d'en-tête puis des données.")
+            return None
+        while header_cells and header_cells[-1] is None:
+            header_cells = header_cells[:-1]
+        header = [_cell(c) or "" for c in header_cells]
+        width = len(header)
+        lines, columns = [], [[] for _ in range(width)]
+        for line, cells in enumerate(rows, start=2):
+            texts = [_cell(c) for c in cells]
+            if all(t is None or not t.strip() for t in texts):
+                continue  # empty rows are layout, not data
+            extra = [t for t in texts[width:] if t is not None and t.strip()]
+            if extra:
+                report.fail(
+                    f"{width + len(extra)} cellules remplies alors que l'en-tête compte {width} "
+                    "colonnes : donnez un nom à chaque colonne ou videz les cellules en trop.",
+                    line=line,
+                )
+            lines.append(line)
+            for i in range(width):
+                columns[i].append(texts[i] if i < len(texts) else None)
+    finally:
+        book.close()
+    table = pa.table({"_line": pa.array(lines, pa.int64()), **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
+    con.register("_excel", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM _excel")
+    con.unregister("_excel")
+    return header
+
+
+# --- Header ----------------------------------------------------------------------------------
+
+
+def _map_header(ds: Dataset, header: list[str], report: Report) -> dict[str, str] | None:
+    """Contract column -> raw column (c0, c1...), reporting unknown, duplicate and missing ones."""
+    mapping: dict[str, str] = {}
+    ignored = []
+    for i, raw in enumerate(header):
+        name = raw.strip().lower()
+        if name in ds.column_names:
+            if name in mapping:
+                report.fail(f"la colonne {name} apparaît deux fois dans l'en-tête : gardez-en une seule.", line=1, column=name)
+            mapping[name] = f"c{i}"
+        elif name:
+            ignored.append(raw.strip())
+    if ignored:
+        report.notices.append(
+            f"colonnes ignorées (inconnues du jeu {ds.name}) : {', '.join(ignored)}."
+        )
+    missing = [c.name for c in ds.columns if c.required and c.name not in mapping]
+    for name in missing:
+        report.fail(
+            f"colonne obligatoire absente : ajoutez une colonne « {name} » à l'en-tête "
+            "(téléchargez le modèle pour voir toutes les colonnes).",
+            line=1,
+            column=name,
+        )
+    return mapping
+
+
+# --- Validation ------------------------------------------------------------------------------
+
+# Belgian spreadsheets write 1 234 567,89 € or 1.234.567,89; English ones 1234567.89.
+NUMBER_SQL = r"""
+CREATE OR REPLACE TEMP MACRO _num_text(v) AS
+    regexp_replace(trim(v), '[\s\x{00A0}\x{202F}€]', '', 'g');
+CREATE OR REPLACE TEMP MACRO _num(v) AS TRY_CAST(CASE
+    WHEN regexp_full_match(_num_text(v), '[-+]?[0-9]+(\.[0-9]+)?') THEN _num_text(v)
+    WHEN regexp_full_match(_num_text(v), '[-+]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?')
+        THEN replace(replace(_num_text(v), '.', ''), ',', '.')
+    WHEN regexp_full_match(_num_text(v), '[-+]?[0-9]+(,[0-9]+)?') THEN replace(_num_text(v), ',', '.')
+    WHEN regexp_full_match(_num_text(v), '[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?')
+        THEN replace(_num_text(v), ',', '')
+END AS DOUBLE);
+CREATE OR REPLACE TEMP MACRO _date(v) AS coalesce(
+    TRY_CAST(try_strptime(trim(v), '%Y-%m-%d') AS DATE),
+    TRY_CAST(try_strptime(trim(v), '%d/%m/%Y') AS DATE),
+    TRY_CAST(try_strptime(trim(v), '%Y-%m-%d %H:%M:%S') AS DATE));
+CREATE OR REPLACE TEMP MACRO _bool(v) AS CASE
+    WHEN lower(trim(v)) IN ('true', 'vrai', 'oui', 'yes', 'ja', 'waar', '1') THEN true
+    WHEN lower(trim(v)) IN ('false', 'faux', 'non', 'no', 'nee', 'onwaar', '0') THEN false
+END;
+"""
+
+
+def _quote_fr(text: str) -> str:
+    return "« " + text + " »"
+
+
+def _check(col: Column) -> tuple[str, str] | None:
+    """(SQL condition that flags a bad non-empty value v, French message template) for a column."""
+    if col.kind == "number":
+        return "_num({v}) IS NULL", "n'est pas un nombre (formes acceptées : 1234,5 ou 1 234 567,89 €)."
+    if col.kind == "int":
+        return (
+            "_num({v}) IS NULL OR _num({v}) <> round(_num({v}))",
+            "n'est pas un nombre entier (écrivez par exemple 12).",
+        )
+    if col.kind == "date":
+        return "_date({v}) IS NULL", "n'est pas une date valide (écrivez 2024-03-31 ou 31/03/2024)."
+    if col.kind == "bool":
+        return "_bool({v}) IS NULL", "n'est pas une valeur oui/non : écrivez true ou false."
+    if col.kind == "enum":
+        return (
+            "lower(trim({v})) NOT IN (SELECT unnest($allowed))",
+            "n'est pas une valeur permise ; valeurs permises : " + ", ".join(col.allowed) + ".",
+        )
+    if col.pattern:
+        return "NOT regexp_full_match(upper(trim({v})), $pattern)", f"n'est pas {col.pattern_hint}."
+    return None
+
+
+def _typed(col: Column, v: str) -> str:
+    """SQL giving the stored value of column `col` from its text `v` (already valid)."""
+    empty = f"nullif(trim({v}), '')"
+    default = f"coalesce({empty}, '{col.default}')" if col.default else empty
+    return {
+        "number": f"_num({default})",
+        "int": f"CAST(_num({default}) AS BIGINT)",
+        "date": f"_date({default})",
+        "bool": f"_bool({default})",
+        "enum": f"lower({default})",
+        "code": f"upper({default})",
+        "country": f"(SELECT iso3 FROM _aliases a WHERE a.alias = _fold({empty}))",
+        "list": f"nullif(array_to_string(list_filter(list_transform(string_split({default}, '|'), x -> trim(x)), x -> x <> ''), '|'), '')",
+        "text": default,
+    }[col.kind]
+
+
+def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None:
+    con.execute(NUMBER_SQL)
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _fold(v) AS array_to_string(string_split_regex(nfc_normalize(lower(trim(v))), '\\s+'), ' ')"
+    )
+    aliases = geo.aliases()
+    con.register("_alias_arrow", pa.table({"alias": list(aliases), "iso3": list(aliases.values())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE _aliases AS SELECT * FROM _alias_arrow")
+    con.unregister("_alias_arrow")
+
+    # Rows whose every cell is empty are spreadsheet layout (Excel's trailing ;;;), not data.
+    raw_cols = [f"c{i}" for i in range(_width(con))]
+    if raw_cols:
+        con.execute(
+            "DELETE FROM _raw WHERE " + " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in raw_cols)
+        )
+    report.rows = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
+    if report.rows == 0:
+        report.fail("le fichier n'a que l'en-tête : ajoutez au moins une ligne de données.")
+        return
+
+    checks = []
+    for col in ds.columns:
+        src = mapping.get(col.name)
+        if src is None:
+            continue
+        v = f"_raw.{src}"
+        if col.required:
+            checks.append((col, f"nullif(trim({v}), '') IS NULL", "valeur manquante ; cette colonne est obligatoire.", {}))
+        check = _check(col)
+        if check:
+            cond, message = check
+            params = {"allowed": list(col.allowed)} if "$allowed" in cond else {}
+            if "$pattern" in cond:
+                params["pattern"] = col.pattern
+            checks.append((col, f"nullif(trim({v}), '') IS NOT NULL AND ({cond.format(v=v)})", message, params))
+        if col.minimum is not None or col.maximum is not None:
+            low, high = col.minimum, col.maximum
+            outside = [f"_num({v}) {'<=' if col.exclusive_minimum else '<'} {low}"] if low is not None else []
+            outside += [f"_num({v}) > {high}"] if high is not None else []
+            bounds = (
+                f"entre {_n(low)} et {_n(high)}" if low is not None and high is not None
+                else f"supérieure à {_n(low)}" if col.exclusive_minimum
+                else f"d'au moins {_n(low)}" if low is not None
+                else f"d'au plus {_n(high)}"
+            )
+            checks.append((col, " OR ".join(outside), f"est hors des limites : la valeur doit être {bounds}.", {}))
+
+    for col, cond, message, params in checks:
+        src = mapping[col.name]
+        _collect(con, report, col.name, f"SELECT _line, {src} FROM _raw WHERE {cond} ORDER BY _line", message, params)
+
+    for col in ds.columns:
+        if col.kind == "country" and col.name in mapping:
+            _check_countries(con, report, col.name, mapping[col.name])
+
+    valid = f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT _line, " + ", ".join(
+        f"{_typed(c, '_raw.' + mapping[c.name]) if c.name in mapping else ('NULL' if not c.default else _typed(c, 'NULL'))}::{c.sql_type} AS {q(c.name)}"
+        for c in ds.columns
+    ) + " FROM _raw"
+    if report.ok:
+        con.execute(valid)
+        _check_staged(con, ds, report)
+        _report_conversions(con, ds, mapping, report)
+
+
+def _width(con) -> int:
+    return sum(1 for (name,) in con.execute("SELECT column_name FROM (DESCRIBE _raw)").fetchall() if re.fullmatch(r"c\d+", name))
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+
+
+def _collect(con, report: Report, column: str, sql: str, message: str, params: dict | None = None) -> None:
+    rows = con.execute(sql, params or {}).fetchall()
+    for line, value in rows[:MAX_LISTED]:
+        shown = _quote_fr(str(value)) + " " if value not in (None, "") else ""
+        report.fail(shown + message, line=line, column=column, value=value)
+    if len(rows) > MAX_LISTED:
+        report.fail(f"… et {len(rows) - MAX_LISTED} autres lignes avec le même problème.", column=column)
+
+
+def _check_countries(con, report: Report, column: str, src: str) -> None:
+    rows = con.execute(
+        f"""SELECT _line, {src} FROM _raw
+        WHERE nullif(trim({src}), '') IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM _aliases a WHERE a.alias = _fold({src}))
+        ORDER BY _line"""
+    ).fetchall()
+    for line, value in rows[:MAX_LISTED]:
+        close = geo.suggestions(value)
+        hint = f" (voulez-vous dire {' ou '.join(close)} ?)" if close else " : utilisez le code à trois lettres, par exemple COD."
+        report.fail(f"{_quote_fr(value)} n'est pas un code ISO 3166-1 alpha-3 connu{hint}", line=line, column=column, value=value)
+    if len(rows) > MAX_LISTED:
+        report.fail(f"… et {len(rows) - MAX_LISTED} autres pays inconnus.", column=column)
+
+
+def _check_staged(con, ds: Dataset, report: Report) -> None:
+    """Checks across columns and rows: key uniqueness and dates in order."""
+    if ds.key:
+        keys = ", ".join(q(k) for k in ds.key)
+        rows = con.execute(
+            f"""SELECT _line, first_line, {keys} FROM (
+                SELECT _line, min(_line) OVER (PARTITION BY {keys}) AS first_line, {keys} FROM _staged)
+            WHERE _line > first_line ORDER BY _line"""
+        ).fetchall()
+        for line, first, *key in rows[:MAX_LISTED]:
+            shown = " / ".join(str(k) for k in key)
+            report.fail(
+                f"{_quote_fr(shown)} apparaît déjà ligne {first} : la clé ({', '.join(ds.key)}) doit être unique ; "
+                "supprimez le doublon ou changez la clé.",
+                line=line,
+                column=ds.key[0],
+                value=shown,
+            )
+    for start, end in ds.ordered:
+        rows = con.execute(
+            f"SELECT _line, {q(start)}, {q(end)} FROM _staged WHERE {q(end)} < {q(start)} ORDER BY _line"
+        ).fetchall()
+        for line, a, b in rows[:MAX_LISTED]:
+            report.fail(
+                f"{end} {_quote_fr(str(b))} précède {start} {_quote_fr(str(a))} : la fin ne peut pas "
+                "venir avant le début ; corrigez l'une des deux valeurs.",
+                line=line,
+                column=end,
+                value=str(b),
+            )
+
+
+def _report_conversions(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None:
+    for col in ds.columns:
+        if col.kind == "country" and col.name in mapping:
+            n = con.execute(
+                f"""SELECT count(*) FROM _raw r JOIN _staged s USING (_line)
+                WHERE upper(trim(r.{mapping[col.name]})) IS DISTINCT FROM s.{q(col.name)}
+                  AND s.{q(col.name)} IS NOT NULL"""
+            ).fetchone()[0]
+            if n:
+                report.notices.append(f"{n} noms ou codes de pays convertis en codes ISO 3166-1 alpha-3 ({col.name}).")
+
+
+def check_file(ds: Dataset, path, file_name: str | None = None) -> Report:
+    """Validate only, in a scratch database: what `python -m atlas check` runs."""
+    con = scratch()
+    try:
+        return stage(con, ds, path, file_name)
+    finally:
+        con.close()
+
+
+def read_bytes_report(ds: Dataset, data: bytes, file_name: str) -> Report:
+    """Validate bytes from an upload widget (written to a temporary file first)."""
+    with tempfile.NamedTemporaryFile(suffix=Path(file_name).suffix) as f:
+        f.write(data)
+        f.flush()
+        return check_file(ds, f.name, file_name)
+
+
+def problems_table(report: Report) -> list[dict]:
+    """The problems as rows for a table or a CSV download."""
+    return [
+        {"ligne": p.line, "colonne": p.column, "valeur": p.value, "problème": p.message}
+        for p in report.problems
+    ]
+

@@ -1,0 +1,48 @@
+"""« Vue d'ensemble »: key figures and the world map."""
+
+import streamlit as st
+
+from atlas import charts, data, fmt, ui
+from atlas.i18n import t
+
+lang = ui.lang()
+st.title(t("home.title", lang))
+ui.sample_notice(lang)
+
+k = data.frame("overview_kpis", today=ui.today()).iloc[0]
+tiles = st.columns(3) + st.columns(3)
+tiles[0].metric(
+    t("home.kpi_agreements", lang), fmt.number(k.agreements_in_force, lang),
+    help=t("home.kpi_agreements_help", lang, countries=fmt.number(k.agreement_countries, lang)),
+)
+tiles[1].metric(t("home.kpi_priorities", lang), fmt.number(k.priority_countries, lang), help=t("home.kpi_priorities_help", lang))
+tiles[2].metric(
+    t("home.kpi_oda", lang, year=int(k.oda_year)) if k.oda_year == k.oda_year else t("home.kpi_oda_none", lang),
+    fmt.money_short(k.oda_eur, lang),
+    help=t("home.kpi_oda_help", lang, amount=fmt.money(k.oda_eur, lang)),
+)
+share = k.oda_priority_eur / k.oda_eur if k.oda_eur else None
+tiles[3].metric(t("home.kpi_priority_share", lang), fmt.percent(share, lang, 0), help=t("home.kpi_priority_share_help", lang))
+ratio = k.national_oda_eur / k.national_gni_eur if k.national_gni_eur else None
+tiles[4].metric(
+    t("home.kpi_oda_gni", lang, year=int(k.national_year)) + (f" ({t('home.preliminary', lang)})" if k.national_preliminary else ""),
+    fmt.percent(ratio, lang),
+    delta=t("home.kpi_oda_gni_gap", lang, points=fmt.number((ratio - 0.007) * 100, lang, 2)) if ratio is not None else None,
+    help=t("home.kpi_oda_gni_help", lang, gap=fmt.money(0.007 * k.national_gni_eur - k.national_oda_eur, lang)),
+)
+tiles[5].metric(
+    t("home.kpi_missions", lang, year=int(k.missions_year)), fmt.number(k.missions_count, lang),
+    help=t("home.kpi_missions_help", lang, cost=fmt.money(k.missions_cost_eur or 0, lang)),
+)
+
+years = data.frame("oda_year_range").iloc[0]
+st.subheader(t("home.map_title", lang, start=int(years.year_from), end=int(years.year_to)))
+fig = charts.world_map(
+    data.frame("oda_by_country", year_from=int(years.year_from), year_to=int(years.year_to)),
+    data.frame("priority_countries_now", today=ui.today()),
+    data.frame("agreement_partners"),
+    lang,
+)
+ui.plotly(fig, key="home_map")
+st.caption(t("map.borders_note", lang))
+ui.footer(lang)

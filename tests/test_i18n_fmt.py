@@ -1,0 +1,41 @@
+"""Translations complete in every language; Belgian formats."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from atlas import fmt
+from atlas.i18n import LANGUAGES, catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_every_key_has_every_language_with_the_same_placeholders():
+    for key, entry in catalogue().items():
+        assert set(entry) == set(LANGUAGES), key
+        placeholders = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in entry.items()}
+        assert len({frozenset(p) for p in placeholders.values()}) == 1, key
+
+
+def test_every_key_used_in_the_code_exists():
+    used = set()
+    for path in [*ROOT.glob("atlas/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]:
+        used |= set(re.findall(r"""\bt\(\s*f?["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
+    missing = {k for k in used if "{" not in k} - set(catalogue())
+    assert not missing
+
+
+def test_belgian_formats():
+    assert plain(fmt.money(1234567.4)) == "1 234 567 €"
+    assert plain(fmt.money(1234567.4, "nl")) == "€ 1.234.567"
+    assert plain(fmt.percent(0.0044)) == "0,44 %"
+    assert fmt.date("2018-11-19") == "19 novembre 2018"
+    assert fmt.date("2018-11-19", "nl") == "19 november 2018"
+    assert plain(fmt.number(1234567)) == "1 234 567"
+    assert plain(fmt.money_short(2.6e9)) == "2,6 Md €"
+    assert fmt.money(None) == "–"

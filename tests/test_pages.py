@@ -1,0 +1,53 @@
+"""Each page in AppTest on the fixture database: no exception, the right title and figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import ui
+
+
+@pytest.fixture
+def app(fixture_db, monkeypatch):
+    monkeypatch.setattr(ui, "today", lambda: dt.date(2026, 11, 23))
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    return at
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_home_in_french(app):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Vue d'ensemble de l'action internationale"
+    metrics = {m.label: plain(m.value) for m in app.metric}
+    assert metrics == {
+        "Accords en vigueur": "2",
+        "Pays prioritaires": "2",
+        "APD versée en 2024": "380 000 €",
+        "Part vers les pays prioritaires": "47 %",
+        "APD/RNB de la Belgique en 2023 (provisoire)": "0,44 %",
+        "Missions économiques en 2026": "2",
+    }
+    assert "Données d'exemple" in app.warning[0].value
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_home_in_dutch_from_the_link(app):
+    app.query_params["lang"] = "nl"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Overzicht van het internationale optreden"
+    assert "Uitbetaalde ODA in 2024" in [m.label for m in app.metric]
+
+
+def test_unknown_language_falls_back_to_french(app):
+    app.query_params["lang"] = "xx"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Vue d'ensemble de l'action internationale"

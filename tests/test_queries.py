@@ -1,0 +1,58 @@
+"""Named queries, with exact figures computed by hand on tests/data/fixture."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from atlas import data
+from conftest import rows
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def run(db, name, **params):
+    return rows(db, data.sql(name), params)
+
+
+def test_overview_kpis(fixture_db):
+    (k,) = rows(fixture_db, f"SELECT * FROM ({data.sql('overview_kpis')})", {"today": TODAY})
+    (
+        in_force, countries, priorities, oda_year, oda_eur, oda_priority_eur,
+        nat_year, nat_oda, nat_gni, preliminary, missions_year, missions, cost,
+    ) = k
+    assert (in_force, countries, priorities) == (2, 2, 2)  # A1 CAN, A2 SEN; COD and SEN now
+    # 2024 disbursements: 200 000 + 100 000 + 100 000 - 20 000; priority then: COD only (BDI ended 2021).
+    assert (oda_year, oda_eur, oda_priority_eur) == (2024, 380000.0, 180000.0)
+    assert oda_priority_eur / oda_eur == pytest.approx(0.4736842)
+    assert (nat_year, preliminary) == (2023, True)
+    assert nat_oda / nat_gni == pytest.approx(0.0044)
+    assert 0.007 * nat_gni - nat_oda == pytest.approx(1_560_000_000)
+    assert (missions_year, missions, cost) == (2026, 2, 150000.0)
+
+
+def test_oda_by_country_sums_disbursements_only(fixture_db):
+    assert sorted(run(fixture_db, "oda_by_country", year_from=2023, year_to=2024)) == [
+        ("BDI", 100000.0), ("COD", 280000.0), ("FRA", 100000.0), ("SEN", 50000.0),
+    ]
+    assert sorted(run(fixture_db, "oda_by_country", year_from=2023, year_to=2023)) == [("COD", 100000.0), ("SEN", 50000.0)]
+
+
+def test_priority_countries_now(fixture_db):
+    assert run(fixture_db, "priority_countries_now", today=TODAY) == [
+        ("COD", "Coopération belge (fédéral) ; Wallonie-Bruxelles International"),
+        ("SEN", "Coopération belge (fédéral)"),
+    ]
+    assert [r[0] for r in run(fixture_db, "priority_countries_now", today=dt.date(2020, 1, 1))] == ["BDI", "COD", "SEN"]
+
+
+def test_agreement_partners_fall_back_to_the_country_point(fixture_db):
+    got = {r[0]: (r[8], r[9]) for r in run(fixture_db, "agreement_partners")}
+    assert got["A1"] == (46.813, -71.208)
+    lat, lon = got["A4"]  # no seat given: DR Congo's representative point
+    assert -13 < lat < 5 and 12 < lon < 31
+
+
+def test_sample_rows_counts_illustrative_sources(fixture_db):
+    assert run(fixture_db, "sample_rows") == [(2,)]
