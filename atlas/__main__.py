@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from atlas import versions
 from atlas.contract import DATASETS, dataset
 from atlas.db import Database
 from atlas.errors import AtlasError
 from atlas.ingest import Report, check_file
-from atlas import versions
 
 
 def say(text: str = "") -> None:

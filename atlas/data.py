@@ -7,7 +7,6 @@ or a rollback shows at once and nothing stale survives it.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st

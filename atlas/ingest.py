@@ -135,6 +135,7 @@ def _read_csv(con, path: Path, report: Report) -> list[str] | None:
         csv_path = str(path)
     try:
         columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
+        con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _raw AS
             SELECT row_number() OVER () AS _ord, *
@@ -151,7 +152,7 @@ def _read_csv(con, path: Path, report: Report) -> list[str] | None:
         "SELECT line, error_type, csv_line FROM _rejects ORDER BY line"
     ).fetchall()
     for line, kind, raw in rejects:
-        found = len(next(csv.reader([raw or ""], delimiter=delimiter), []))
+        found = len(next(csv.reader([(raw or "").strip("\r\n")], delimiter=delimiter), []))
         if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
             report.fail(
                 f"{found} champs alors que l'en-tête en compte {len(header)} : vérifiez les "
@@ -352,7 +353,7 @@ def _typed(col: Column, v: str) -> str:
         "enum": f"lower({default})",
         "code": f"upper({default})",
         "country": f"(SELECT iso3 FROM _aliases a WHERE a.alias = _fold({empty}))",
-        "list": f"nullif(array_to_string(list_filter(list_transform(string_split({default}, '|'), x -> trim(x)), x -> x <> ''), '|'), '')",
+        "list": f"nullif(array_to_string(list_filter(list_transform(string_split({default}, '|'), lambda x: trim(x)), lambda x: x <> ''), '|'), '')",
         "text": default,
     }[col.kind]
 
@@ -413,7 +414,7 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
         if col.kind == "country" and col.name in mapping:
             _check_countries(con, report, col.name, mapping[col.name])
 
-    valid = f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT _line, " + ", ".join(
+    valid = "CREATE OR REPLACE TEMP TABLE _staged AS SELECT _line, " + ", ".join(
         f"{_typed(c, '_raw.' + mapping[c.name]) if c.name in mapping else ('NULL' if not c.default else _typed(c, 'NULL'))}::{c.sql_type} AS {q(c.name)}"
         for c in ds.columns
     ) + " FROM _raw"
@@ -479,7 +480,7 @@ def _check_staged(con, ds: Dataset, report: Report) -> None:
         ).fetchall()
         for line, a, b in rows[:MAX_LISTED]:
             report.fail(
-                f"{end} {_quote_fr(str(b))} précède {start} {_quote_fr(str(a))} : la fin ne peut pas "
+                f"{_quote_fr(str(b))} précède {start} {_quote_fr(str(a))} : la fin ne peut pas "
                 "venir avant le début ; corrigez l'une des deux valeurs.",
                 line=line,
                 column=end,

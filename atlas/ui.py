@@ -53,3 +53,31 @@ def footer(lang: str) -> None:
             t("app.data_version", lang, version=int(version["version"].iloc[0]),
               date=version["created_at"].iloc[0].strftime("%d/%m/%Y %H:%M"))
         )
+
+
+def downloads(df, name: str, lang: str, key: str | None = None) -> None:
+    """CSV and Excel downloads of the data behind a chart or a table."""
+    from atlas import export
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("app.download_csv", lang), export.to_csv(df, lang), file_name=f"{name}.csv",
+        mime="text/csv", key=f"{key or name}-csv", width="stretch",
+    )
+    right.download_button(
+        t("app.download_xlsx", lang), export.to_excel(df, lang), file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key or name}-xlsx", width="stretch",
+    )
+
+
+def query_state(lang: str):
+    """The validated view of the URL's query parameters (see atlas.params)."""
+    from atlas.params import QueryState
+
+    return QueryState(st.query_params, lang)
+
+
+def show_notices(state) -> None:
+    for notice in state.notices:
+        st.warning(notice, icon="🔗")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from atlas import charts, data, fmt, ui
+from atlas import data, fmt, maps, ui
 from atlas.i18n import t
 
 lang = ui.lang()
@@ -37,7 +37,7 @@ tiles[5].metric(
 
 years = data.frame("oda_year_range").iloc[0]
 st.subheader(t("home.map_title", lang, start=int(years.year_from), end=int(years.year_to)))
-fig = charts.world_map(
+fig = maps.world_map(
     data.frame("oda_by_country", year_from=int(years.year_from), year_to=int(years.year_to)),
     data.frame("priority_countries_now", today=ui.today()),
     data.frame("agreement_partners"),

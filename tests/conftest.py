@@ -38,3 +38,39 @@ def rows(db: Database, sql: str, params: dict | None = None) -> list[tuple]:
         return con.execute(sql, params or {}).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """The shipped sample, built by the command line as a newcomer would."""
+    import subprocess
+    import sys
+
+    from atlas.db import ROOT
+
+    db = tmp_path_factory.mktemp("sample") / "atlas.duckdb"
+    subprocess.run([sys.executable, "-m", "atlas", "build", "--db", str(db)], cwd=ROOT, check=True)
+    return db
+
+
+@pytest.fixture(scope="session")
+def server(sample_db):
+    """The app on the sample, shared by the read-only browser tests."""
+    from browser import app_server
+
+    with app_server(sample_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless, driven by Playwright."""
+    from browser import CHROMIUM, FLAGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/test, which installs it")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import FIXTURE_DIR, rows
 from atlas.db import ROOT, Database
+
+from conftest import FIXTURE_DIR, rows
 
 
 def atlas(*args, env_db=None):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from atlas import data
+
 from conftest import rows
 
 TODAY = dt.date(2026, 11, 23)

@@ -6,6 +6,7 @@ import pytest
 
 from atlas.db import Change
 from atlas.versions import Refused, load, rollback
+
 from conftest import FIXTURE_DIR, rows
 
 MISSIONS_HEADER = "mission_id,title,organiser,entity,country_iso3,starts_on,cost_eur\n"

@@ -1,0 +1,98 @@
+"""Helpers for end-to-end tests: start the real app, drive Debian's chromium with Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+from atlas.db import ROOT
+
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def app_server(db: Path, env: dict | None = None):
+    """`streamlit run app.py` on a free port against the database `db`; yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, "ATLAS_DB": str(db), **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("streamlit did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def open_page(browser, url: str, width: int = 1600, height: int = 1000, context_options: dict | None = None):
+    """A page in a fresh context; returns (page, list of requests that left localhost)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-BE", **(context_options or {}))
+    page = context.new_page()
+    outside: list[str] = []
+
+    def watch(request):
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("data", "blob", "about") or parsed.hostname in ("127.0.0.1", "localhost"):
+            return
+        outside.append(request.url)
+
+    page.on("request", watch)
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    wait_idle(page)
+    return page, outside
+
+
+def wait_idle(page, timeout: int = 60_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+
+
+def map_shapes(page, minimum: int = 150) -> int:
+    """Wait for a plotly map to draw, and count its country shapes (SVG paths)."""
+    selector = ".js-plotly-plot .choroplethlayer path"
+    page.wait_for_function(f"document.querySelectorAll('{selector}').length > {minimum}", timeout=60_000)
+    return page.evaluate(f"document.querySelectorAll('{selector}').length")
+
+
+def errors_on(page) -> list[str]:
+    """Texts of Streamlit exception and error boxes on the page."""
+    boxes = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
