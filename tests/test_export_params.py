@@ -19,7 +19,7 @@ def test_exports_name_countries_keep_numbers_and_neutralise_formulas():
     assert out["project"].tolist() == ["'=HYPERLINK(\"x\")", "'@SUM(A1)"]
     assert out["amount_eur"].tolist() == [-20000.5, 3.0]
     csv_text = export.to_csv(df).decode("utf-8-sig")
-    assert csv_text.splitlines()[1] == "COD;République démocratique du Congo;'=HYPERLINK(\"x\");-20000,5"
+    assert csv_text.splitlines()[1] == 'COD;République démocratique du Congo;"\'=HYPERLINK(""x"")";-20000,5'
     sheet = openpyxl.load_workbook(io.BytesIO(export.to_excel(df))).active
     assert [c.value for c in sheet[2]] == ["COD", "République démocratique du Congo", "'=HYPERLINK(\"x\")", -20000.5]
 
