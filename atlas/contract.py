@@ -134,6 +134,11 @@ DATASETS: dict[str, Dataset] = {
                 _c("flow", "enum", allowed=("disbursement", "commitment"), default="disbursement"),
                 _c("amount_eur", "number", True),
                 SOURCE,
+                # Provenance of converted rows (IATI, OECD CRS): beyond DATA_CONTRACT.md, optional.
+                _c("region", "text"),  # a regional or unallocated recipient, e.g. « Sud du Sahara, régional »
+                _c("currency", "code", pattern=r"^[A-Z]{3}$", pattern_hint="un code de devise ISO 4217 comme USD"),
+                _c("amount_original", "number"),  # in `currency`
+                _c("exchange_rate", "number", minimum=0, exclusive_minimum=True),  # units of `currency` per euro
             ),
             year_column="year",
         ),

@@ -145,13 +145,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             user_name VARCHAR, rows_added BIGINT, rows_changed BIGINT, rows_removed BIGINT)"""
     )
     for ds in DATASETS.values():
+        rows = q("_rows_" + ds.name)
         cols = ", ".join(f"{q(c.name)} {c.sql_type}" for c in ds.columns)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {q('_rows_' + ds.name)} ({cols}, {META_COLUMNS})")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {rows} ({cols}, {META_COLUMNS})")
+        for c in ds.columns:  # a database made before an optional column was added to the contract
+            con.execute(f"ALTER TABLE {rows} ADD COLUMN IF NOT EXISTS {q(c.name)} {c.sql_type}")
         names = ", ".join(q(c) for c in ds.column_names)
-        con.execute(
-            f"CREATE VIEW IF NOT EXISTS {q(ds.name)} AS SELECT {names} "
-            f"FROM {q('_rows_' + ds.name)} WHERE _removed_in IS NULL"
-        )
+        con.execute(f"CREATE OR REPLACE VIEW {q(ds.name)} AS SELECT {names} FROM {rows} WHERE _removed_in IS NULL")
     for table, path in REFERENCE_TABLES.items():
         con.execute(
             f"CREATE TABLE IF NOT EXISTS {q(table)} AS SELECT * FROM read_csv($path, header=true)",
