@@ -28,7 +28,7 @@ tiles[4].metric(
     t("home.kpi_oda_gni", lang, year=int(k.national_year)) + (f" ({t('home.preliminary', lang)})" if k.national_preliminary else ""),
     fmt.percent(ratio, lang),
     delta=t("home.kpi_oda_gni_gap", lang, points=fmt.number((ratio - 0.007) * 100, lang, 2)) if ratio is not None else None,
-    help=t("home.kpi_oda_gni_help", lang, gap=fmt.money(0.007 * k.national_gni_eur - k.national_oda_eur, lang)),
+    help=t("home.kpi_oda_gni_help", lang, gap=fmt.money(0.007 * k.national_gni_eur - k.national_oda_eur, lang), source=k.national_source or "–"),
 )
 tiles[5].metric(
     t("home.kpi_missions", lang, year=int(k.missions_year)), fmt.number(k.missions_count, lang),

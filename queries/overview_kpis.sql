@@ -1,6 +1,7 @@
 -- Grain: one row. The key figures of the home page, as of $today (a DATE).
 -- Columns: agreements_in_force, agreement_countries, priority_countries, oda_year, oda_eur,
 --          oda_priority_eur, national_year, national_oda_eur, national_gni_eur, national_preliminary,
+--          national_source,
 --          missions_year, missions_count, missions_cost_eur
 WITH oda_year AS (
     SELECT max(year) AS year FROM oda WHERE flow = 'disbursement' AND year <= year($today)
@@ -34,6 +35,7 @@ SELECT
     national.oda_eur AS national_oda_eur,
     national.gni_eur AS national_gni_eur,
     national.preliminary AS national_preliminary,
+    national.source AS national_source,
     year($today) AS missions_year,
     (SELECT n FROM missions_now) AS missions_count,
     (SELECT cost FROM missions_now) AS missions_cost_eur

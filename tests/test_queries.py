@@ -21,13 +21,13 @@ def test_overview_kpis(fixture_db):
     (k,) = rows(fixture_db, f"SELECT * FROM ({data.sql('overview_kpis')})", {"today": TODAY})
     (
         in_force, countries, priorities, oda_year, oda_eur, oda_priority_eur,
-        nat_year, nat_oda, nat_gni, preliminary, missions_year, missions, cost,
+        nat_year, nat_oda, nat_gni, preliminary, nat_source, missions_year, missions, cost,
     ) = k
     assert (in_force, countries, priorities) == (2, 2, 2)  # A1 CAN, A2 SEN; COD and SEN now
     # 2024 disbursements: 200 000 + 100 000 + 100 000 - 20 000; priority then: COD only (BDI ended 2021).
     assert (oda_year, oda_eur, oda_priority_eur) == (2024, 380000.0, 180000.0)
     assert oda_priority_eur / oda_eur == pytest.approx(0.4736842)
-    assert (nat_year, preliminary) == (2023, True)
+    assert (nat_year, preliminary, nat_source) == (2023, True, "fixture")
     assert nat_oda / nat_gni == pytest.approx(0.0044)
     assert 0.007 * nat_gni - nat_oda == pytest.approx(1_560_000_000)
     assert (missions_year, missions, cost) == (2026, 2, 150000.0)
