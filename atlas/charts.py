@@ -10,6 +10,9 @@ from urllib.parse import quote
 
 import plotly.graph_objects as go
 
+from atlas import fmt, geo
+from atlas.i18n import t
+
 EMPTY_TOPOJSON = "data:application/json," + quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 # Maps draw every shape from our own GeoJSON; plotly.js must not fetch its world topojson from a
 # CDN (offline it would draw nothing at all, FIELD_NOTES.md), so it is pointed at an empty one.
@@ -33,3 +36,317 @@ def base_layout(fig: go.Figure, lang: str) -> go.Figure:
         hoverlabel={"font_size": 14},
     )
     return fig
+
+
+# --- Analysts' pages: ODA, agreements, economic missions ------------------------------------
+# Each builder puts its finding (a sentence computed from the data) in the figure's title, so an
+# exported figure carries it; ui.chart shows it as a heading that wraps on narrow screens.
+
+GROUP_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]  # Dark2
+TARGET = 0.007  # the UN/OECD target: ODA = 0.7 % of gross national income
+
+
+def _euro_affixes(lang: str) -> tuple[str, str]:
+    # The locale puts the sign before (nl: « € 1.234 ») or after (fr: « 1 234 € ») the amount.
+    prefix, _, suffix = fmt.money(0, lang).partition("0")
+    return prefix, suffix
+
+
+def _money_axis(lang: str) -> dict:
+    prefix, suffix = _euro_affixes(lang)
+    return {"tickformat": ",.0f", "tickprefix": prefix, "ticksuffix": suffix}
+
+
+def _finish(fig: go.Figure, finding: str, lang: str, height: int | None = None, legend: bool = False) -> go.Figure:
+    base_layout(fig, lang)
+    fig.update_layout(
+        title={"text": finding}, showlegend=legend, height=height, plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None, "traceorder": "normal"},
+        margin={"l": 0, "r": 20, "t": 40 if legend else 10, "b": 0}, bargap=0.25,
+    )
+    fig.update_xaxes(gridcolor="#e8e8e8", zerolinecolor="#999999")
+    fig.update_yaxes(gridcolor="#e8e8e8", zerolinecolor="#999999")
+    return fig
+
+
+def _bars_height(n: int) -> int:
+    return max(240, 30 * n + 70)
+
+
+def _hbar(fig: go.Figure, labels, values, lang: str, colour, name: str | None = None, hover=None) -> None:
+    """Horizontal bars in the given order (first at the top), each labelled with its amount."""
+    fig.add_bar(
+        y=list(labels), x=list(values), orientation="h", name=name, marker_color=colour,
+        text=[fmt.money(v, lang) for v in values], textposition="auto",
+        hovertext=hover, hovertemplate="%{y}<br>%{text}<extra></extra>" if hover is None else "%{hovertext}<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(**_money_axis(lang))
+
+
+def oda_gni(df, lang: str) -> go.Figure:
+    """Belgium's ODA/GNI per year against 0.7 %, preliminary years hatched (queries/oda_gni.sql)."""
+    last = df.iloc[-1]
+    values = {"ratio": fmt.percent(last.oda_gni, lang), "year": int(last.year),
+              "preliminary": f" ({t('oda.preliminary', lang)})" if last.preliminary else ""}
+    if last.oda_gni >= TARGET:
+        finding = t("oda.gni_finding_met", lang, **values)
+    else:
+        finding = t("oda.gni_finding", lang, gap=fmt.money_short(float(last.gap_eur), lang), **values)
+    fig = go.Figure()
+    for preliminary, colour, pattern, name in (
+        (False, BLUES[5], "", t("oda.gni_final", lang)),
+        (True, BLUES[3], "/", t("oda.gni_preliminary", lang)),
+    ):
+        part = df[df.preliminary == preliminary]
+        if part.empty:
+            continue
+        hover = [
+            t("oda.gni_hover", lang, year=int(r.year), ratio=fmt.percent(r.oda_gni, lang),
+              oda=fmt.money(r.oda_eur, lang), gap=fmt.money(float(r.gap_eur), lang))
+            for r in part.itertuples()
+        ]
+        fig.add_bar(
+            x=part.year, y=part.oda_gni * 100, name=name, marker={"color": colour, "pattern": {"shape": pattern}},
+            text=[fmt.percent(v, lang) for v in part.oda_gni], textposition="outside", cliponaxis=False,
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        )
+    fig.add_hline(y=TARGET * 100, line_dash="dash", line_color=PRIORITY, line_width=2,
+                  annotation_text=t("oda.target", lang), annotation_position="top left",
+                  annotation_font_color=PRIORITY)
+    fig.update_yaxes(ticksuffix="\u00a0%", tickformat=".1f", range=[0, max(0.8, float(df.oda_gni.max()) * 115)])
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return _finish(fig, finding, lang, height=420, legend=True)
+
+
+def oda_flows(df, lang: str) -> go.Figure:
+    """Commitments and disbursements per year, side by side (queries/oda_by_year.sql)."""
+    paid = df[df.flow == "disbursement"]
+    if len(paid) >= 2:
+        first, last = paid.iloc[0], paid.iloc[-1]
+        finding = t("oda.flows_finding", lang, start=fmt.money_short(first.amount_eur, lang), start_year=int(first.year),
+                    end=fmt.money_short(last.amount_eur, lang), end_year=int(last.year))
+    elif len(paid) == 1:
+        finding = t("oda.flows_finding_one", lang, amount=fmt.money_short(paid.iloc[0].amount_eur, lang),
+                    year=int(paid.iloc[0].year))
+    else:
+        finding = t("oda.flows_finding_commitments", lang, amount=fmt.money_short(df.amount_eur.sum(), lang))
+    fig = go.Figure()
+    for flow, colour in (("commitment", BLUES[2]), ("disbursement", BLUES[5])):
+        part = df[df.flow == flow]
+        if not part.empty:
+            fig.add_bar(x=part.year, y=part.amount_eur, name=t(f"oda.flow.{flow}", lang), marker_color=colour,
+                        hovertext=[fmt.money(v, lang) for v in part.amount_eur],
+                        hovertemplate="%{x} : %{hovertext}<extra>%{fullData.name}</extra>")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_yaxes(**_money_axis(lang))
+    return _finish(fig, finding, lang, height=380, legend=True)
+
+
+def _share_finding(key: str, lang: str, name: str, share) -> str:
+    return t(key, lang, name=name, share=fmt.percent(share, lang, 0))
+
+
+def oda_sectors(df, lang: str) -> go.Figure:
+    """Disbursements by DAC purpose code, coloured by DAC group (queries/oda_by_sector.sql)."""
+    unknown = t("oda.sector_unknown", lang)
+    groups = df.group_name.fillna(unknown)
+    totals = df.amount_eur.groupby(groups).sum().sort_values(ascending=False)
+    total = df.amount_eur.sum()
+    top = df.iloc[0]
+    finding = t("oda.sectors_finding", lang, group=totals.index[0],
+                share=fmt.percent(totals.iloc[0] / total if total else None, lang, 0),
+                sector=top.sector_name if isinstance(top.sector_name, str) else unknown,
+                amount=fmt.money_short(top.amount_eur, lang))
+    fig = go.Figure()
+    labels = [n if isinstance(n, str) else f"{unknown} ({c or '–'})" for n, c in zip(df.sector_name, df.sector_code)]
+    order = list(labels)
+    for i, group in enumerate(totals.index):
+        mask = (groups == group).to_list()
+        part = df[mask]
+        hover = [
+            f"<b>{label}</b><br>{group} › {cat if isinstance(cat, str) else unknown}<br>"
+            f"{fmt.money(v, lang)} ({fmt.percent(s, lang, 1)})"
+            for label, cat, v, s in zip([lb for lb, m in zip(labels, mask) if m], part.category_name, part.amount_eur, part.share)
+        ]
+        _hbar(fig, [lb for lb, m in zip(labels, mask) if m], part.amount_eur, lang,
+              GROUP_COLOURS[i % len(GROUP_COLOURS)], name=group, hover=hover)
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_layout(barmode="stack")  # one bar per sector: stacking only keeps the bars full width
+    return _finish(fig, finding, lang, height=_bars_height(len(df)) + 40, legend=True)
+
+
+def oda_channels(df, lang: str) -> go.Figure:
+    """Disbursements by channel of delivery (queries/oda_by_channel.sql)."""
+    labels = [c if isinstance(c, str) else t("oda.channel_unknown", lang) for c in df.channel]
+    finding = _share_finding("oda.channels_finding", lang, labels[0], df.share.iloc[0])
+    fig = go.Figure()
+    _hbar(fig, labels, df.amount_eur, lang, BLUES[4])
+    return _finish(fig, finding, lang, height=_bars_height(len(df)))
+
+
+def oda_priority_share(df, lang: str) -> go.Figure:
+    """Share of disbursements going to priority countries per year (queries/oda_priority_share.sql)."""
+    shares = df.dropna(subset=["priority_share"])
+    if shares.empty:
+        finding = t("oda.priority_finding_none", lang)
+    elif len(shares) == 1:
+        finding = t("oda.priority_finding_one", lang, share=fmt.percent(shares.priority_share.iloc[0], lang, 0),
+                    year=int(shares.year.iloc[0]))
+    else:
+        first, last = shares.iloc[0], shares.iloc[-1]
+        change = last.priority_share - first.priority_share
+        key = ("oda.priority_finding_stable" if abs(change) < 0.015  # within rounding: say stable, not "falls"
+               else "oda.priority_finding_down" if change < 0 else "oda.priority_finding_up")
+        finding = t(key, lang, start=fmt.percent(first.priority_share, lang, 0), start_year=int(first.year),
+                    end=fmt.percent(last.priority_share, lang, 0), end_year=int(last.year))
+    hover = [
+        t("oda.priority_hover", lang, year=int(r.year), share=fmt.percent(r.priority_share, lang, 1),
+          priority=fmt.money(r.priority_eur, lang), total=fmt.money(r.amount_eur, lang))
+        for r in df.itertuples()
+    ]
+    fig = go.Figure()
+    fig.add_bar(x=df.year, y=df.priority_share * 100, marker_color=PRIORITY,
+                text=[fmt.percent(v, lang, 0) for v in df.priority_share], textposition="outside", cliponaxis=False,
+                hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
+    fig.update_yaxes(ticksuffix="\u00a0%", tickformat=".0f", range=[0, 105])
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return _finish(fig, finding, lang, height=380)
+
+
+def oda_top_recipients(df, lang: str) -> go.Figure:
+    """The largest recipient countries, priority countries in orange (queries/oda_top_recipients.sql)."""
+    names = [geo.country_name(c, lang) for c in df.country_iso3]
+    finding = t("oda.recipients_finding", lang, country=names[0], share=fmt.percent(df.share.iloc[0], lang, 0),
+                priority=int(df.priority.sum()), count=len(df))
+    fig = go.Figure()
+    for priority, colour, name in ((True, PRIORITY, t("oda.recipient_priority", lang)),
+                                   (False, BLUES[4], t("oda.recipient_other", lang))):
+        mask = (df.priority == priority).to_list()
+        if any(mask):
+            part = df[mask]
+            _hbar(fig, [n for n, m in zip(names, mask) if m], part.amount_eur, lang, colour, name=name)
+    fig.update_yaxes(categoryorder="array", categoryarray=names)
+    fig.update_layout(barmode="stack")
+    return _finish(fig, finding, lang, height=_bars_height(len(df)) + 40, legend=True)
+
+
+def agreements_gantt(df, lang: str, today) -> go.Figure:
+    """Agreements from signature to end (or today), by partner, coloured by status; the ones to
+    follow up marked ⚠ (queries/agreements_list.sql)."""
+    import pandas as pd
+
+    in_force = int((df.status == "in_force").sum())
+    follow = int(df.follow_up.sum())
+    if follow:
+        finding = t("agreements.gantt_finding", lang, follow=follow, in_force=in_force,
+                    expiring=int(df.expires_soon.sum()), overdue=int(df.commission_overdue.sum()))
+    else:
+        finding = t("agreements.gantt_finding_none", lang, in_force=in_force)
+    rows = df.sort_values(["signed_on", "partner"])
+    labels = [("⚠ " if f else "") + f"{p} ({pd.Timestamp(s).year})" for p, s, f in zip(rows.partner, rows.signed_on, rows.follow_up)]
+    fig = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        mask = (rows.status == status).to_list()
+        if not any(mask):
+            continue
+        part = rows[mask]
+        start, end = pd.to_datetime(part.signed_on), pd.to_datetime(part.gantt_end)
+        hover = [
+            f"<b>{title}</b><br>{partner} — {geo.country_name(c, lang)}<br>{entity}<br>"
+            f"{fmt.date(s, lang)} → {fmt.date(e, lang) if e == e and e is not None else t('agreements.no_end', lang)}"
+            for title, partner, c, entity, s, e in zip(part.title, part.partner, part.country_iso3, part.entity,
+                                                        part.signed_on, part.ends_on)
+        ]
+        fig.add_bar(
+            y=[lb for lb, m in zip(labels, mask) if m], base=start.dt.strftime("%Y-%m-%d").to_list(),
+            x=((end - start).dt.total_seconds() * 1000).to_list(), orientation="h", marker_color=colour,
+            name=t(f"status.{status}", lang), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        )
+    today_text = pd.Timestamp(today).strftime("%Y-%m-%d")
+    fig.add_shape(type="line", x0=today_text, x1=today_text, yref="paper", y0=0, y1=1,
+                  line={"color": "#333333", "dash": "dot", "width": 1})
+    fig.add_annotation(x=today_text, yref="paper", y=1, text=t("agreements.today", lang), showarrow=False,
+                       yanchor="bottom", font={"size": 12})
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, automargin=True)
+    fig.update_layout(barmode="overlay")
+    return _finish(fig, finding, lang, height=max(300, 24 * len(labels) + 90), legend=True)
+
+
+def _value_label(dimension: str, value, lang: str) -> str:
+    if value is None or value != value:
+        return t("app.not_given", lang)
+    if dimension == "country":
+        return geo.country_name(value, lang)
+    if dimension == "level":
+        return t(f"agreements.level.{value}", lang)
+    if dimension == "kind":
+        return t(f"missions.kind.{value}", lang)
+    return str(value)
+
+
+def agreement_counts(df, dimension: str, lang: str, limit: int = 12) -> go.Figure:
+    """How many agreements per value of one dimension, stacked by status (queries/agreements_counts.sql)."""
+    totals = df.groupby("value").agreements.sum().sort_values(ascending=False, kind="stable")
+    shown = totals.index[:limit]
+    labels = {v: _value_label(dimension, v, lang) for v in shown}
+    n = int(totals.iloc[0])
+    leaders = [labels[v] for v in shown if totals[v] == n]
+    finding = t("agreements.counts_finding_tie" if len(leaders) > 1 else "agreements.counts_finding", lang,
+                by=t(f"agreements.by.{dimension}", lang),
+                value=", ".join(leaders[:3]) + ("…" if len(leaders) > 3 else ""),
+                count=t("agreements.count_one" if n == 1 else "agreements.count_many", lang, n=n))
+    fig = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        part = df[(df.status == status) & df.value.isin(shown)]
+        if not part.empty:
+            fig.add_bar(y=[labels[v] for v in part.value], x=part.agreements, orientation="h", marker_color=colour,
+                        name=t(f"status.{status}", lang),
+                        hovertemplate="%{y} : %{x}<extra>%{fullData.name}</extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[labels[v] for v in shown], automargin=True)
+    fig.update_xaxes(dtick=1 if n <= 10 else None, tickformat="d")
+    return _finish(fig, finding, lang, height=_bars_height(len(shown)) + 30, legend=True)
+
+
+def mission_costs(df, dimension: str, lang: str, limit: int = 15) -> go.Figure:
+    """Cost of the missions per value of one dimension: fees paid by the firms plus the net
+    public cost (queries/missions_by.sql)."""
+    rows = df.sort_values("value") if dimension == "year" else df.head(limit)
+    labels = [_value_label(dimension, v, lang) for v in rows.value]
+    total_net = df.net_cost_eur.sum()
+    if dimension == "year":
+        top = rows.loc[rows.net_cost_eur.idxmax()]
+        finding = t("missions.costs_finding_year", lang, year=_value_label(dimension, top.value, lang),
+                    amount=fmt.money_short(top.net_cost_eur, lang), missions=int(top.missions))
+    else:
+        top = df.iloc[0]
+        finding = t(f"missions.costs_finding_{dimension}", lang, value=_value_label(dimension, top.value, lang),
+                    share=fmt.percent(top.cost_eur / df.cost_eur.sum() if df.cost_eur.sum() else None, lang, 0),
+                    net=fmt.percent(top.net_cost_eur / total_net if total_net else None, lang, 0),
+                    amount=fmt.money_short(top.cost_eur, lang))
+    fig = go.Figure()
+    vertical = dimension == "year"
+    for column, colour, key in (("net_cost_eur", BLUES[5], "missions.net_cost"), ("fees_eur", BLUES[2], "missions.fees")):
+        hover = [
+            t("missions.costs_hover", lang, label=label, missions=int(r.missions), participants=fmt.number(r.participants, lang),
+              cost=fmt.money(r.cost_eur, lang), fees=fmt.money(r.fees_eur, lang), net=fmt.money(r.net_cost_eur, lang),
+              per=fmt.money(r.cost_per_participant, lang))
+            for label, r in zip(labels, rows.itertuples())
+        ]
+        values = rows[column].to_list()
+        fig.add_bar(x=labels if vertical else values, y=values if vertical else labels,
+                    orientation="v" if vertical else "h", marker_color=colour, name=t(key, lang),
+                    hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    if vertical:
+        fig.update_yaxes(**_money_axis(lang))
+        fig.update_xaxes(type="category")
+        height = 380
+    else:
+        fig.update_xaxes(**_money_axis(lang))
+        fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, automargin=True)
+        height = _bars_height(len(rows)) + 40
+    return _finish(fig, finding, lang, height=height, legend=True)

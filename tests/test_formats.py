@@ -12,6 +12,7 @@ from atlas.db import ROOT, scratch
 from atlas.iati import split_cents
 from atlas.ingest import check_file, stage
 from atlas.versions import load, rollback
+
 from conftest import FIXTURE_DIR, rows
 
 FORMATS = FIXTURE_DIR.parent / "formats"

@@ -1,0 +1,113 @@
+"""« Missions économiques »: what each mission cost the public purse once the firms' fees are
+deducted, by year, organiser, kind and destination, and the missions to come."""
+
+import streamlit as st
+
+from atlas import charts, data, fmt, geo, ui
+from atlas.i18n import t
+
+lang = ui.lang()
+today = ui.today()
+st.title(t("missions.title", lang))
+ui.sample_notice(lang)
+
+state = ui.query_state(lang)
+options = data.frame("missions_options")
+choices = {kind: list(part.value) for kind, part in options.groupby("kind")}
+if not choices.get("year"):
+    st.info(t("missions.empty_database", lang))
+    ui.footer(lang)
+    st.stop()
+years = [int(y) for y in choices["year"]]
+top = st.columns(4)
+year_from, year_to = ui.year_filter(state, "annees", t("missions.filter_years", lang), (min(years), max(years)),
+                                    key="missions_filter_years", container=top[0])
+organisers = ui.many_filter(state, "organisateurs", t("missions.filter_organisers", lang), choices.get("organiser", []),
+                            lang, key="missions_filter_organisers", container=top[1])
+countries = ui.many_filter(state, "pays", t("missions.filter_countries", lang),
+                           sorted(choices.get("country", []), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
+                           key="missions_filter_countries", container=top[2], format_func=lambda c: geo.country_name(c, lang))
+kinds = ui.many_filter(state, "types", t("missions.filter_kinds", lang), choices.get("kind", []), lang,
+                       key="missions_filter_kinds", container=top[3], format_func=lambda v: t(f"missions.kind.{v}", lang))
+ui.show_notices(state)
+ui.share_link(lang)
+filters = dict(year_from=year_from, year_to=year_to, organisers=organisers, countries=countries, kinds=kinds)
+
+total = data.frame("missions_by", dimension="total", **filters)
+if total.empty:
+    st.info(t("app.no_data", lang), icon="🔎")
+else:
+    k = total.iloc[0]
+    tiles = st.columns(5)
+    tiles[0].metric(t("missions.kpi_missions", lang), fmt.number(k.missions, lang),
+                    help=t("missions.kpi_participants_help", lang, participants=fmt.number(k.participants, lang)))
+    tiles[1].metric(t("missions.kpi_cost", lang), fmt.money(k.cost_eur, lang))
+    tiles[2].metric(t("missions.kpi_fees", lang), fmt.money(k.fees_eur, lang), help=t("missions.fees_rule", lang))
+    tiles[3].metric(t("missions.kpi_net", lang), fmt.money(k.net_cost_eur, lang), help=t("missions.net_rule", lang))
+    tiles[4].metric(t("missions.kpi_per_participant", lang), fmt.money(k.cost_per_participant, lang))
+
+st.header(t("missions.costs_header", lang), divider="gray")
+FILE_NAMES = {"year": "annee", "organiser": "organisateur", "kind": "type", "country": "destination"}
+grid = st.columns(2, gap="large") + st.columns(2, gap="large")
+for column, dimension in zip(grid, ("year", "organiser", "kind", "country")):
+    with column:
+        ui.chart(data.frame("missions_by", dimension=dimension, **filters), charts.mission_costs, lang,
+                 f"missions-par-{FILE_NAMES[dimension]}", key=f"missions_{dimension}", dimension=dimension)
+st.caption(t("missions.net_rule", lang))
+
+day = "DD/MM/YYYY"
+money = "localized"
+
+
+def mission_table(df, key: str, columns: list[str]) -> None:
+    """The missions with readable names and Belgian dates; the numbers stay numbers (sortable)."""
+    shown = df.assign(
+        destination=[("★ " if p else "") + geo.country_name(c, lang) for c, p in zip(df.country_iso3, df.priority)],
+        kind=[t(f"missions.kind.{v}", lang) if isinstance(v, str) else "" for v in df.kind],
+    )
+    config = {
+        "starts_on": st.column_config.DateColumn(t("missions.col_starts", lang), format=day),
+        "ends_on": st.column_config.DateColumn(t("missions.col_ends", lang), format=day),
+        "title": st.column_config.TextColumn(t("missions.col_title", lang), width="medium"),
+        "destination": st.column_config.TextColumn(t("missions.col_destination", lang), pinned=True),
+        "city": st.column_config.TextColumn(t("missions.col_city", lang)),
+        "organiser": st.column_config.TextColumn(t("missions.col_organiser", lang)),
+        "kind": st.column_config.TextColumn(t("missions.col_kind", lang)),
+        "sector": st.column_config.TextColumn(t("missions.col_sector", lang)),
+        "participants_sme": st.column_config.NumberColumn(t("missions.col_sme", lang), format=money),
+        "participants_large": st.column_config.NumberColumn(t("missions.col_large", lang), format=money),
+        "cost_eur": st.column_config.NumberColumn(t("missions.col_cost", lang), format=money),
+        "fees_eur": st.column_config.NumberColumn(t("missions.col_fees", lang), format=money),
+        "net_cost_eur": st.column_config.NumberColumn(t("missions.col_net", lang), format=money),
+        "cost_per_participant": st.column_config.NumberColumn(t("missions.col_per_participant", lang), format=money),
+    }
+    st.dataframe(shown[columns], column_config={c: config[c] for c in columns}, hide_index=True, width="stretch",
+                 placeholder="–", key=key)
+
+
+st.header(t("missions.upcoming_header", lang, date=fmt.date(today, lang)), divider="gray")
+upcoming = data.frame("missions_list", today=today, upcoming_only=True, **filters)
+if upcoming.empty:
+    st.info(t("missions.no_upcoming", lang), icon="📅")
+else:
+    st.subheader(t("missions.upcoming_finding", lang, count=len(upcoming), priority=int(upcoming.priority.sum()),
+                   next=fmt.date(upcoming.starts_on.iloc[0], lang),
+                   country=geo.country_name(upcoming.country_iso3.iloc[0], lang)), anchor=False)
+    mission_table(upcoming, "missions_upcoming",
+                  ["starts_on", "ends_on", "destination", "city", "title", "organiser", "kind", "sector"])
+    st.caption(t("missions.priority_caption", lang))
+    ui.downloads(upcoming, "missions-a-venir", lang, key="missions_upcoming_dl")
+
+st.header(t("missions.table_header", lang), divider="gray")
+missions = data.frame("missions_list", today=today, upcoming_only=False, **filters)
+if missions.empty:
+    st.info(t("app.no_data", lang), icon="🔎")
+else:
+    mission_table(missions, "missions_table",
+                  ["starts_on", "destination", "city", "title", "organiser", "kind", "participants_sme",
+                   "participants_large", "cost_eur", "fees_eur", "net_cost_eur", "cost_per_participant"])
+    st.caption(t("missions.priority_caption", lang) + " " + t("missions.net_rule", lang))
+    ui.downloads(missions, "missions-economiques", lang, key="missions_table_dl")
+
+ui.sources(missions.source, lang)
+ui.footer(lang)

@@ -1,0 +1,66 @@
+"""« Aide publique au développement »: Belgium against the 0.7 % target, the entities' ODA by
+flow, sector and channel, and its concentration on priority countries."""
+
+import streamlit as st
+
+from atlas import charts, data, fmt, geo, ui
+from atlas.i18n import t
+
+lang = ui.lang()
+st.title(t("oda.title", lang))
+ui.sample_notice(lang)
+
+bounds = data.frame("oda_page_years").iloc[0]
+if bounds.year_from != bounds.year_from:  # NaN: no ODA at all
+    st.info(t("oda.empty_database", lang))
+    ui.footer(lang)
+    st.stop()
+
+state = ui.query_state(lang)
+options = data.frame("oda_options")
+choices = {kind: dict(zip(part.value, part.label)) for kind, part in options.groupby("kind")}
+left, middle, right, last = st.columns([3, 3, 3, 3])
+year_from, year_to = ui.year_filter(state, "annees", t("oda.filter_years", lang),
+                                    (int(bounds.year_from), int(bounds.year_to)), key="oda_filter_years", container=left)
+entities = ui.many_filter(state, "entites", t("oda.filter_entities", lang), choices.get("entity", {}), lang,
+                          key="oda_filter_entities", container=middle)
+sectors = ui.many_filter(state, "secteurs", t("oda.filter_sectors", lang), choices.get("sector", {}), lang,
+                         key="oda_filter_sectors", container=right, format_func=choices.get("sector", {}).get)
+countries = ui.many_filter(state, "pays", t("oda.filter_countries", lang),
+                           sorted(choices.get("country", {}), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
+                           key="oda_filter_countries", container=last, format_func=lambda c: geo.country_name(c, lang))
+ui.show_notices(state)
+ui.share_link(lang)
+filters = dict(year_from=year_from, year_to=year_to, entities=entities, sectors=sectors, countries=countries)
+
+st.header(t("oda.gni_header", lang), divider="gray")
+gni = data.frame("oda_gni", year_from=year_from, year_to=year_to)
+if not gni.empty:
+    latest = gni.iloc[-1]
+    preliminary = f" ({t('oda.preliminary', lang)})" if latest.preliminary else ""
+    tiles = st.columns(3)
+    tiles[0].metric(t("oda.kpi_ratio", lang, year=int(latest.year)) + preliminary, fmt.percent(latest.oda_gni, lang))
+    tiles[1].metric(t("oda.kpi_oda", lang, year=int(latest.year)), fmt.money(latest.oda_eur, lang))
+    tiles[2].metric(t("oda.kpi_gap", lang, year=int(latest.year)), fmt.money(max(float(latest.gap_eur), 0), lang),
+                    help=t("oda.kpi_gap_help", lang))
+ui.chart(gni, charts.oda_gni, lang, "apd-rnb-objectif-0-7", key="oda_gni", caption=t("oda.gni_caption", lang))
+
+st.header(t("oda.entities_header", lang), divider="gray")
+ui.chart(data.frame("oda_by_year", **filters), charts.oda_flows, lang, "apd-entites-par-annee", key="oda_flows",
+         caption=t("oda.flows_caption", lang))
+ui.chart(data.frame("oda_by_sector", **filters), charts.oda_sectors, lang, "apd-par-secteur", key="oda_sectors",
+         caption=t("oda.sectors_caption", lang))
+ui.chart(data.frame("oda_by_channel", **filters), charts.oda_channels, lang, "apd-par-canal", key="oda_channels",
+         caption=t("oda.disbursements_caption", lang))
+
+st.header(t("oda.concentration_header", lang), divider="gray")
+share_column, top_column = st.columns(2, gap="large")
+with share_column:
+    ui.chart(data.frame("oda_priority_share", **filters), charts.oda_priority_share, lang, "apd-part-pays-prioritaires",
+             key="oda_priority", caption=t("oda.priority_caption", lang))
+with top_column:
+    ui.chart(data.frame("oda_top_recipients", **filters), charts.oda_top_recipients, lang, "apd-premiers-beneficiaires",
+             key="oda_recipients", caption=t("oda.recipients_caption", lang, year=year_to))
+
+ui.sources(data.frame("oda_sources", **filters).source, lang)
+ui.footer(lang)

@@ -1,0 +1,17 @@
+-- Grain: one row per DAC purpose code. Disbursements of the home entities, same filters as
+-- oda_by_year. Names are the OECD DAC French names (data/reference/dac_sectors.csv); a code
+-- missing from that list, or no code, gives NULL names. Columns: group_code, group_name,
+-- category_code, category_name, sector_code, sector_name, amount_eur, share (of the total shown).
+SELECT s.group_code, s.group_name_fr AS group_name, s.category_code, s.category_name_fr AS category_name,
+       o.sector_code, s.name_fr AS sector_name,
+       sum(o.amount_eur) AS amount_eur,
+       sum(o.amount_eur) / sum(sum(o.amount_eur)) OVER () AS share
+FROM oda o
+LEFT JOIN dac_sectors s ON CAST(s.code AS VARCHAR) = o.sector_code
+WHERE o.year BETWEEN $year_from AND $year_to
+  AND (len($entities) = 0 OR list_contains($entities, o.entity))
+  AND (len($sectors) = 0 OR list_contains($sectors, CAST(s.category_code AS VARCHAR)))
+  AND (len($countries) = 0 OR list_contains($countries, o.country_iso3))
+  AND o.flow = 'disbursement'
+GROUP BY ALL
+ORDER BY amount_eur DESC, o.sector_code

@@ -1,0 +1,25 @@
+-- Grain: one row per year. Disbursements of the home entities (same filters as oda_by_year) and
+-- the part that went to priority countries. A row counts as priority when its country is, that
+-- year, a priority of at least one entity of priority_countries (since_year <= year <=
+-- until_year, open-ended when empty): the definition of overview_kpis.sql. Regional and
+-- unallocated rows count in the total, never as priority.
+-- Columns: year, amount_eur, priority_eur, priority_share.
+WITH disbursed AS (
+    SELECT o.year, o.amount_eur,
+           EXISTS (SELECT 1 FROM priority_countries p
+                   WHERE p.country_iso3 = o.country_iso3
+                     AND p.since_year <= o.year AND coalesce(p.until_year, 9999) >= o.year) AS priority
+    FROM oda o
+    LEFT JOIN dac_sectors s ON CAST(s.code AS VARCHAR) = o.sector_code
+    WHERE o.year BETWEEN $year_from AND $year_to
+      AND (len($entities) = 0 OR list_contains($entities, o.entity))
+      AND (len($sectors) = 0 OR list_contains($sectors, CAST(s.category_code AS VARCHAR)))
+      AND (len($countries) = 0 OR list_contains($countries, o.country_iso3))
+      AND o.flow = 'disbursement'
+)
+SELECT year, sum(amount_eur) AS amount_eur,
+       coalesce(sum(amount_eur) FILTER (WHERE priority), 0) AS priority_eur,
+       coalesce(sum(amount_eur) FILTER (WHERE priority), 0) / nullif(sum(amount_eur), 0) AS priority_share
+FROM disbursed
+GROUP BY year
+ORDER BY year
