@@ -1,0 +1,549 @@
+"""The benchmark of issue #8: Atlas against its floor (DuckDB alone) and against the usual pandas
+app, at several ODA sizes, printed as ONE table.
+
+    python benchmarks/run.py                                  # sample, 100 000, 1 000 000, 5 000 000
+    python benchmarks/run.py --sizes sample,100000 --runs 2   # small and quick
+    python benchmarks/run.py --sizes 1000000 --load-sessions 20 --load-seconds 60
+
+For each size (synthetic ODA from `python -m atlas synth`, cached in /tmp/atlas-bench/ by size and
+seed; the other datasets are the sample's), in a fresh subprocess each:
+
+- import: `versions.load` (validation + versioned import + atomic publication: what
+  `python -m atlas load oda FILE --force` runs, without the interpreter start-up) next to DuckDB's
+  bare `read_csv` of the same file into a table (the floor);
+- pages: every page of app.py in AppTest (`ui.today` fixed to 2026-11-23): a first run on empty
+  caches (cold), a second run (warm: cached queries) and a run after changing one filter (its
+  queries are new: cold for them). The goals are judged on the changed-filter run. Every
+  `atlas.data.frame` call of a run is logged, and the same named queries with the same
+  parameters are then timed on a plain DuckDB reader: the floor;
+- pandas: the ODA table read once into a DataFrame (timed), then the ODA aggregates of each page
+  filtered and grouped in pandas per rerun, as a typical Streamlit app does;
+- browser: `streamlit run` on the database, Chromium (Playwright) through every page: the app
+  process's peak RSS (VmHWM) and the websocket bytes of the map pages; the figure JSON that
+  st.plotly_chart receives is measured in AppTest;
+- load test (optional, on the largest size): two app processes on two ports (as behind a reverse
+  proxy), N concurrent browser sessions opening the home and map pages for a bounded time,
+  loopback only; errors and p50/p95 latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CACHE = Path(os.environ.get("ATLAS_BENCH_CACHE", "/tmp/atlas-bench"))
+TODAY = dt.date(2026, 11, 23)  # the tests' « today »
+DEFAULT_SIZES = "sample,100000,1000000,5000000"
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ENV = {"ATLAS_MAX_UPLOAD_MB": "4000"}  # a 5 000 000-row CSV is ~700 MB, beyond the default 200 MB
+
+
+def _select_first(key: str):
+    def change(at):
+        widget = at.multiselect(key=key)
+        widget.select(widget.options[0])
+    return change
+
+
+# page -> (script, query parameters, the filter change, URL path in the browser)
+PAGES = {
+    "home": ("pages/home.py", {}, None, ""),
+    "map": ("pages/map.py", {}, lambda at: at.multiselect(key="map_entities").select("Wallonie"), "carte"),
+    "country": ("pages/country.py", {"pays": "COD"}, lambda at: at.selectbox(key="country_pick").set_value("SEN"),
+                "fiche-pays?pays=COD"),
+    "oda": ("pages/oda.py", {}, lambda at: at.multiselect(key="oda_filter_entities").select("Wallonie"),
+            "aide-au-developpement"),
+    "agreements": ("pages/agreements.py", {}, _select_first("agreements_filter_entities"), "accords"),
+    "missions": ("pages/missions.py", {}, _select_first("missions_filter_organisers"), "missions-economiques"),
+    "data": ("pages/data.py", {}, lambda at: at.selectbox(key="data_dataset").set_value("missions"), "donnees"),
+}
+MAP_PAGES = ("home", "map")
+
+
+# --- Data: synthetic files and databases, cached by size and seed ------------------------------
+
+
+def size_dir(size: str, seed: int) -> Path:
+    return CACHE / ("sample" if size == "sample" else f"oda-{int(size)}-seed{seed}")
+
+
+def prepare(size: str, seed: int) -> tuple[Path, float | None]:
+    """The ODA CSV of this size (generated once), and the seconds its generation took now."""
+    if size == "sample":
+        return ROOT / "data" / "sample" / "oda.csv", None
+    folder = size_dir(size, seed)
+    csv_path = folder / "oda.csv"
+    if csv_path.exists() and (folder / "done").exists():
+        return csv_path, None
+    from atlas import synth
+
+    start = time.perf_counter()
+    synth.generate(folder, int(size), seed=seed)
+    (folder / "done").write_text("ok")
+    return csv_path, time.perf_counter() - start
+
+
+def worker(kind: str, **args) -> dict:
+    """Run one measurement in a fresh Python process (clean caches, honest memory), as JSON."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", kind, "--args", json.dumps(args)],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **ENV, "ATLAS_DB": args.get("db", "")},
+    )
+    if done.returncode != 0:
+        sys.exit(f"worker {kind} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- Workers (run in their own process) --------------------------------------------------------
+
+
+def work_import(csv: str, db: str) -> dict:
+    import duckdb
+
+    from atlas import versions
+    from atlas.db import Database
+
+    with open(csv, "rb") as f:  # the file in the page cache for both contestants
+        while f.read(1 << 24):
+            pass
+    con = duckdb.connect()
+    start = time.perf_counter()
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": csv})
+    floor = time.perf_counter() - start
+    rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    con.close()
+    database = Database(db)
+    for stale in Path(db).parent.glob(Path(db).name + "*"):
+        stale.unlink()
+    versions.build(database)
+    start = time.perf_counter()
+    result = versions.load(database, "oda", csv, mode="replace", force=True)
+    elapsed = time.perf_counter() - start
+    if not result.report.ok:
+        raise SystemExit("\n".join(map(str, result.report.problems[:20])))
+    return {"import_s": elapsed, "read_csv_s": floor, "rows": rows, "db_mb": Path(db).stat().st_size / 1e6}
+
+
+def work_pages(db: str, runs: int) -> dict:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from atlas import data, ui
+    from atlas.db import Database
+
+    ui.today = lambda: TODAY
+    calls: list[tuple[str, dict]] = []
+    original = data.frame
+
+    def logged(name, **params):
+        calls.append((name, params))
+        return original(name, **params)
+
+    data.frame = logged
+    results = {}
+    for page, (script, params, change, _) in PAGES.items():
+        times: dict[str, list[float]] = {"cold": [], "warm": [], "filter": []}
+        logs: dict[str, list] = {}
+        spec_bytes = 0
+        for _ in range(runs):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+            at.switch_page(script)
+            for key, value in params.items():
+                at.query_params[key] = value
+            for step in ("cold", "warm", "filter"):
+                if step == "filter" and change:
+                    change(at)
+                calls.clear()
+                start = time.perf_counter()
+                at.run()
+                times[step].append(time.perf_counter() - start)
+                if at.exception:
+                    raise SystemExit(f"{page} ({step}): {[e.value for e in at.exception]}")
+                logs[step] = list(calls)
+                if step == "warm":
+                    spec_bytes = max([len(e.proto.spec.encode()) for e in at.get("plotly_chart")] or [0])
+        results[page] = {step: statistics.median(v) for step, v in times.items()}
+        results[page]["map_json_bytes"] = spec_bytes if page in MAP_PAGES else None
+        results[page]["_calls"] = logs
+
+    # The floor: the same named queries with the same parameters, on a plain DuckDB reader.
+    con = Database(db).reader()
+    for result in results.values():
+        for step in ("warm", "filter"):
+            per_run = []
+            for _ in range(max(runs, 3)):
+                start = time.perf_counter()
+                for name, params in result["_calls"][step]:
+                    con.execute(data.sql(name), params).df()
+                per_run.append(time.perf_counter() - start)
+            result[f"floor_{step}"] = min(per_run[1:]) if len(per_run) > 1 else per_run[0]
+        result["queries"] = len(result["_calls"]["filter"])
+        del result["_calls"]
+    return results
+
+
+def work_pandas(db: str, runs: int) -> dict:
+    """The usual Streamlit app: the ODA table in a DataFrame, filtered and grouped per rerun."""
+    from atlas.db import Database
+
+    con = Database(db).reader()
+    start = time.perf_counter()
+    oda = con.execute(
+        "SELECT entity, year, country_iso3, sector_code, channel, flow, amount_eur FROM oda"
+    ).df()
+    load = time.perf_counter() - start
+    sectors = con.execute(
+        "SELECT CAST(code AS VARCHAR) AS sector_code, category_code, name_fr FROM dac_sectors"
+    ).df()
+    priorities = con.execute("SELECT country_iso3, since_year, coalesce(until_year, 9999) AS until_year FROM priority_countries").df()
+    year_to = int(oda.year.max()) if len(oda) else TODAY.year
+
+    def disbursed(df):
+        return df[df.flow == "disbursement"]
+
+    def home(entity=None):
+        d = disbursed(oda)
+        by_country = d[d.country_iso3.notna()].groupby("country_iso3").amount_eur.sum()
+        latest = d[d.year == d.year.max()]
+        prio = priorities[(priorities.since_year <= year_to) & (priorities.until_year >= year_to)].country_iso3
+        return by_country, latest.amount_eur.sum(), latest[latest.country_iso3.isin(prio)].amount_eur.sum()
+
+    def map_page(entity=None):
+        d = disbursed(oda)
+        d = d[d.country_iso3.notna()]
+        if entity:
+            d = d[d.entity == entity]
+        return d.groupby("country_iso3").amount_eur.sum().sort_values(ascending=False)
+
+    def oda_page(entity=None):
+        d = oda if not entity else oda[oda.entity == entity]
+        by_year = d.groupby(["year", "flow"]).amount_eur.sum()
+        disb = disbursed(d)
+        by_sector = disb.merge(sectors, on="sector_code", how="left").groupby("sector_code", dropna=False).amount_eur.sum()
+        by_channel = disb.groupby("channel", dropna=False).amount_eur.sum()
+        top = disb[disb.country_iso3.notna()].groupby("country_iso3").amount_eur.sum().nlargest(15)
+        pairs = disb[["country_iso3", "year"]].reset_index().merge(priorities, on="country_iso3", how="left")
+        pairs["priority"] = (pairs.since_year <= pairs.year) & (pairs.until_year >= pairs.year)
+        flagged = disb.assign(priority=pairs.groupby("index").priority.any().reindex(disb.index, fill_value=False))
+        flagged["priority_eur"] = flagged.amount_eur.where(flagged.priority, 0.0)
+        share = flagged.groupby("year")[["amount_eur", "priority_eur"]].sum()
+        share = share.priority_eur / share.amount_eur
+        return by_year, by_sector, by_channel, top, share
+
+    def country(iso3="COD"):
+        d = oda[oda.country_iso3 == iso3]
+        kpis = (disbursed(d).amount_eur.sum(), d[d.flow == "commitment"].amount_eur.sum(), d.year.min(), d.year.max())
+        return kpis, d.groupby(["year", "flow"]).amount_eur.sum(), disbursed(d).groupby("sector_code").amount_eur.sum()
+
+    cases = {
+        "home": (home, {}, {}),
+        "map": (map_page, {}, {"entity": "Wallonie"}),
+        "oda": (oda_page, {}, {"entity": "Wallonie"}),
+        "country": (country, {"iso3": "COD"}, {"iso3": "SEN"}),
+    }
+    results = {"load_s": load, "rows": len(oda), "df_mb": oda.memory_usage(deep=True).sum() / 1e6}
+    for page, (fn, default, changed) in cases.items():
+        for step, kwargs in (("warm", default), ("filter", changed)):
+            per_run = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                fn(**kwargs)
+                per_run.append(time.perf_counter() - start)
+            results[f"{page}_{step}"] = statistics.median(per_run)
+    return results
+
+
+@contextmanager
+def serve(db: str, port: int):
+    """`streamlit run app.py` on 127.0.0.1:port against `db`; yields the process."""
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, **ENV, "ATLAS_DB": db},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("streamlit did not start")
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _idle(page, timeout=180_000) -> None:
+    await page.wait_for_selector("h1", timeout=timeout)
+    await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+async def _browse(db: str) -> dict:
+    from playwright.async_api import async_playwright
+
+    port = free_port()
+    with serve(db, port) as proc:
+        url = f"http://127.0.0.1:{port}"
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            context = await browser.new_context(viewport={"width": 1600, "height": 1000}, locale="fr-BE")
+            received = {"bytes": 0}
+
+            def on_ws(ws):
+                ws.on("framereceived", lambda payload: received.__setitem__(
+                    "bytes", received["bytes"] + len(payload if isinstance(payload, bytes) else payload.encode())))
+
+            ws_bytes, errors = {}, []
+            for page_name, (*_, path) in PAGES.items():
+                page = await context.new_page()  # a new websocket: its bytes are this page's
+                page.on("websocket", on_ws)
+                received["bytes"] = 0
+                await page.goto(f"{url}/{path}")
+                await _idle(page)
+                if page_name in MAP_PAGES:
+                    await page.wait_for_function(
+                        "document.querySelectorAll('.js-plotly-plot .choroplethlayer path').length > 150", timeout=180_000)
+                boxes = page.locator("[data-testid='stException']")
+                if await boxes.count():
+                    errors.append(page_name)
+                ws_bytes[page_name] = received["bytes"]
+                await page.close()
+            await browser.close()
+        return {"rss_mb": vm_hwm_mb(proc.pid), "ws_bytes": ws_bytes, "errors": errors}
+
+
+def work_browser(db: str) -> dict:
+    return asyncio.run(_browse(db))
+
+
+PAGE_LOAD_LIMIT = 60  # seconds: a page load slower than this counts as an error, and bounds the test
+
+
+async def open_map_page(page, url: str) -> None:
+    await page.goto(url, timeout=PAGE_LOAD_LIMIT * 1000)
+    await _idle(page, PAGE_LOAD_LIMIT * 1000)
+    await page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot .choroplethlayer path').length > 150",
+        timeout=PAGE_LOAD_LIMIT * 1000)
+
+
+async def _load_test(db: str, sessions: int, seconds: float) -> dict:
+    """`sessions` browser contexts, alternating between two app processes, opening the home and
+    map pages in a loop for `seconds`; latency = navigation until the script finished and the map
+    is drawn."""
+    from playwright.async_api import async_playwright
+
+    ports = [free_port(), free_port()]
+    latencies: dict[str, list[float]] = {"home": [], "map": []}
+    errors: list[str] = []
+    with serve(db, ports[0]) as first, serve(db, ports[1]) as second:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            deadline = time.monotonic() + seconds
+
+            async def session(i: int) -> None:
+                context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-BE")
+                page = await context.new_page()
+                base = f"http://127.0.0.1:{ports[i % 2]}"
+                while time.monotonic() < deadline:
+                    for name, path in (("home", ""), ("map", "carte")):
+                        start = time.perf_counter()
+                        try:
+                            await asyncio.wait_for(open_map_page(page, f"{base}/{path}"), PAGE_LOAD_LIMIT)
+                            if await page.locator("[data-testid='stException']").count():
+                                errors.append(f"{name}: exception")
+                            latencies[name].append(time.perf_counter() - start)
+                        except Exception as err:  # a timeout or a crash is an error of the test
+                            errors.append(f"{name}: {type(err).__name__}")
+                await context.close()
+
+            await asyncio.gather(*(session(i) for i in range(sessions)))
+            await browser.close()
+        rss = [vm_hwm_mb(first.pid), vm_hwm_mb(second.pid)]
+    every = sorted(latencies["home"] + latencies["map"])
+
+    def pct(values, q):
+        values = sorted(values)
+        return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+    return {
+        "sessions": sessions, "seconds": seconds, "loads": len(every), "errors": errors,
+        "p50": pct(every, 0.5), "p95": pct(every, 0.95),
+        "home_p50": pct(latencies["home"], 0.5), "map_p50": pct(latencies["map"], 0.5), "rss_mb": rss,
+    }
+
+
+def work_load_test(db: str, sessions: int, seconds: float) -> dict:
+    return asyncio.run(_load_test(db, sessions, seconds))
+
+
+# --- The table ---------------------------------------------------------------------------------
+
+
+def ms(seconds) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:,.0f}".replace(",", " ")
+
+
+def sec(seconds) -> str:
+    return "–" if seconds is None else f"{seconds:.2f}"
+
+
+def ratio(a, b) -> str:
+    return "–" if a is None or not b else f"{a / b:.1f}×"
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    import duckdb
+    import pandas
+    import streamlit
+
+    return (f"{os.cpu_count()} cores ({cpu}), {mem / 1024 / 1024:.0f} GB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, pandas {pandas.__version__}, "
+            f"Streamlit {streamlit.__version__}; load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def table(sizes: list[str], res: dict) -> str:
+    head = ["measure"] + [("sample (" + str(res[s]["import"]["rows"]) + " rows)") if s == "sample"
+                          else f"{int(s):,} rows".replace(",", " ") for s in sizes] + ["goal (at the largest size)"]
+    rows: list[list[str]] = []
+
+    def row(label, fn, goal=""):
+        rows.append([label] + [fn(res[s]) for s in sizes] + [goal])
+
+    row("import with validation (s)", lambda r: sec(r["import"]["import_s"]))
+    row("DuckDB read_csv alone, floor (s)", lambda r: sec(r["import"]["read_csv_s"]))
+    row("import / floor", lambda r: ratio(r["import"]["import_s"], r["import"]["read_csv_s"]), "≤ 2×")
+    row("pandas: ODA into a DataFrame (s)", lambda r: sec(r["pandas"]["load_s"]))
+    base = res[sizes[0]]["pages"]
+    for page in PAGES:
+        def p(r, page=page):
+            return r["pages"][page]
+        row(f"{page}: first run, cold (ms)", lambda r, p=p: ms(p(r)["cold"]))
+        row(f"{page}: rerun, warm (ms)", lambda r, p=p: ms(p(r)["warm"]))
+        row(f"{page}: filter changed (ms)", lambda r, p=p: ms(p(r)["filter"]), "< 500 ms")
+        row(f"{page}: its {base[page]['queries']} queries in DuckDB, floor (ms)", lambda r, p=p: ms(p(r)["floor_filter"]))
+        row(f"{page}: filter changed / floor", lambda r, p=p: ratio(p(r)["filter"], p(r)["floor_filter"]), "≤ 3×")
+        row(f"{page}: filter changed / same on {sizes[0]}", lambda r, p=p, page=page: ratio(p(r)["filter"], base[page]["filter"]),
+            "≤ 1.5×")
+        if f"{page}_filter" in res[sizes[0]]["pandas"]:
+            row(f"{page}: pandas way, filter changed (ms)", lambda r, page=page: ms(r["pandas"][f"{page}_filter"]))
+            row(f"{page}: pandas / Atlas", lambda r, page=page, p=p: ratio(r["pandas"][f"{page}_filter"], p(r)["filter"]), "≥ 5×")
+    row("app peak RSS, all pages in Chromium (MB)", lambda r: f"{r['browser']['rss_mb']:.0f}" if r.get("browser") else "–", "< 1 000 MB")
+    for page in MAP_PAGES:
+        row(f"{page}: map figure JSON (KB)", lambda r, page=page: f"{r['pages'][page]['map_json_bytes'] / 1000:.0f}", "< 300 KB")
+        row(f"{page}: websocket bytes received (KB)",
+            lambda r, page=page: f"{r['browser']['ws_bytes'][page] / 1000:.0f}" if r.get("browser") else "–")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(head, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"ODA sizes, comma-separated (default {DEFAULT_SIZES})")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="AppTest runs per page (median)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium memory and websocket measure")
+    parser.add_argument("--load-sessions", type=int, default=0, help="concurrent sessions of the load test (0: none)")
+    parser.add_argument("--load-seconds", type=float, default=60)
+    parser.add_argument("--load-only", action="store_true", help="only the load test, on the (cached) largest size")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--args", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(globals()[f"work_{args.worker}"](**json.loads(args.args))))
+        return
+
+    sizes = [s.strip().replace("_", "").replace(" ", "") for s in args.sizes.split(",") if s.strip()]
+    began = time.perf_counter()
+    results: dict[str, dict] = {}
+    if args.load_only:
+        csv_path, _ = prepare(sizes[-1], args.seed)
+        db = size_dir(sizes[-1], args.seed) / "atlas.duckdb"
+        if not db.exists():
+            worker("import", csv=str(csv_path), db=str(db))
+        sizes = []
+    for size in sizes:
+        csv_path, generated = prepare(size, args.seed)
+        db = str(size_dir(size, args.seed) / "atlas.duckdb")
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        log = f"[{time.perf_counter() - began:5.0f} s] {size}:"
+        if generated is not None:
+            print(f"{log} synthetic files written in {generated:.1f} s", file=sys.stderr)
+        r = results[size] = {"import": worker("import", csv=str(csv_path), db=db)}
+        print(f"{log} import {r['import']['import_s']:.2f} s", file=sys.stderr)
+        r["pages"] = worker("pages", db=db, runs=args.runs)
+        print(f"[{time.perf_counter() - began:5.0f} s] {size}: pages measured", file=sys.stderr)
+        r["pandas"] = worker("pandas", db=db, runs=args.runs)
+        print(f"[{time.perf_counter() - began:5.0f} s] {size}: pandas measured", file=sys.stderr)
+        if not args.no_browser:
+            r["browser"] = worker("browser", db=db)
+            print(f"[{time.perf_counter() - began:5.0f} s] {size}: browser measured", file=sys.stderr)
+    load, load_size = None, args.sizes.split(",")[-1].strip()
+    if args.load_sessions:
+        db = str(size_dir(load_size, args.seed) / "atlas.duckdb")
+        load = worker("load_test", db=db, sessions=args.load_sessions, seconds=args.load_seconds)
+    if sizes:
+        print(table(sizes, results))
+        print()
+    print(f"Machine: {machine()}.")
+    if sizes:
+        print(f"Synthetic ODA from `python -m atlas synth` (seed {args.seed}); page times: median of {args.runs} AppTest runs.")
+    errors = {s: results[s]["browser"]["errors"] for s in sizes if results[s].get("browser", {}).get("errors")}
+    if errors:
+        print(f"Pages showing an exception in Chromium: {errors}")
+    if load:
+        print(
+            f"Load test on {load_size} ODA rows: {load['sessions']} concurrent sessions over 2 app processes for "
+            f"{load['seconds']:.0f} s, {load['loads']} page loads (home + map, until the map is drawn), "
+            f"{len(load['errors'])} errors{' ' + str(sorted(set(load['errors']))) if load['errors'] else ''}; "
+            f"latency p50 {load['p50']:.2f} s, p95 {load['p95']:.2f} s (home p50 {load['home_p50']:.2f} s, "
+            f"map p50 {load['map_p50']:.2f} s); peak RSS of the two processes "
+            f"{load['rss_mb'][0]:.0f} and {load['rss_mb'][1]:.0f} MB."
+        )
+    print(f"Total benchmark time: {time.perf_counter() - began:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()
