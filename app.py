@@ -15,6 +15,8 @@ page = st.navigation(
      st.Page("pages/country.py", title=t("country.nav", lang), icon=":material/flag:", url_path="fiche-pays"),
      st.Page("pages/oda.py", title=t("oda.nav", lang), icon=":material/volunteer_activism:", url_path="aide-au-developpement"),
      st.Page("pages/agreements.py", title=t("agreements.nav", lang), icon=":material/handshake:", url_path="accords"),
-     st.Page("pages/missions.py", title=t("missions.nav", lang), icon=":material/flight_takeoff:", url_path="missions-economiques")]
+     st.Page("pages/missions.py", title=t("missions.nav", lang), icon=":material/flight_takeoff:", url_path="missions-economiques"),
+     st.Page("pages/presentation.py", title=t("presentation.nav", lang), icon=":material/slideshow:", url_path="presentation"),
+     st.Page("pages/data.py", title=t("data.nav", lang), icon=":material/database:", url_path="donnees")]
 )
 page.run()

@@ -1,4 +1,5 @@
-"""The command line of DATA_CONTRACT.md: build, check, load, versions, rollback.
+"""The command line of DATA_CONTRACT.md: build, check, load, versions, rollback (and synth, for benchmarks;
+deck, for committee packs).
 
 Messages go to standard error, in French; the exit status says whether it worked.
 """
@@ -45,6 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("versions", help="liste les versions")
     rollback = sub.add_parser("rollback", help="restaure l'état d'une version")
     rollback.add_argument("version", type=int)
+    synth = sub.add_parser("synth", help="écrit des jeux de données synthétiques (mesures de performance)")
+    synth.add_argument("out_dir", help="dossier où écrire un CSV par jeu (jamais data/sample)")
+    synth.add_argument("--oda-rows", type=int, required=True, help="nombre de lignes ODA (jusqu'à 10 000 000)")
+    synth.add_argument("--seed", type=int, default=1, help="graine : mêmes fichiers pour la même graine")
+    deck = sub.add_parser("deck", help="écrit le jeu de diapositives du comité en PowerPoint (et en PDF)")
+    deck.add_argument("out", help="fichier PowerPoint à écrire (.pptx)")
+    deck.add_argument("--pdf", help="écrit aussi le PDF dans ce fichier")
+    deck.add_argument("--deck", dest="deck_name", help="jeu enregistré depuis la page Présentation (défaut : toutes les diapositives)")
+    deck.add_argument("--lang", choices=("fr", "nl", "en"), default="fr")
     for p in sub.choices.values():
         p.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -94,7 +104,35 @@ def run(db: Database, args) -> int:
                 say(f"{name} : {change.added} ajoutée(s), {change.changed} modifiée(s), {change.removed} supprimée(s).")
         say(f"état de la version {args.version} restauré : version {version}.")
         return 0
+    if args.command == "deck":
+        return write_deck(db, args)
+    if args.command == "synth":
+        from atlas import synth
+
+        written = synth.generate(args.out_dir, args.oda_rows, seed=args.seed)
+        for name, path in written.items():
+            say(f"{name} : {path}")
+        say(f"données synthétiques écrites ({args.oda_rows} lignes ODA, graine {args.seed}).")
+        return 0
     return 2
+
+
+def write_deck(db: Database, args) -> int:
+    """The committee pack: both files are built in memory first, then each written whole."""
+    import datetime as dt
+
+    from atlas import deck, slides
+
+    run = slides.runner(db)
+    spec = slides.load_deck(run, args.deck_name) if args.deck_name else slides.DeckSpec()
+    built = slides.build_deck(run, spec, args.lang, dt.date.today())
+    files = deck.build_files(built, pdf=bool(args.pdf))
+    deck.write_atomic(args.out, files.pptx)
+    if args.pdf:
+        deck.write_atomic(args.pdf, files.pdf)
+    say(f"{len(built.slides)} diapositives écrites : {args.out}" + (f" et {args.pdf}" if args.pdf else "")
+        + f" ({files.seconds:.1f} s de rendu).")
+    return 0
 
 
 if __name__ == "__main__":

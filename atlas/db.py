@@ -20,6 +20,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,6 +107,32 @@ class Database:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     @contextmanager
+    def sandbox(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A throwaway private copy of the published database, in an open transaction.
+
+        For previews: the same staging and `apply` as an import, on a copy that is never
+        published. No lock is taken: copying opens the published file once, so the copy is one
+        snapshot (the old or the new one if a writer publishes meanwhile), never a mix.
+        """
+        if not self.exists():
+            raise AtlasError(f"la base de données {self.path} n'existe pas : lancez « python -m atlas build ».")
+        fd, name = tempfile.mkstemp(prefix="atlas-preview-", suffix=".duckdb")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            shutil.copyfile(self.path, tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("BEGIN TRANSACTION")
+                create_schema(con)
+                yield con
+            finally:
+                con.close()  # never committed: everything done here is discarded
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+
+    @contextmanager
     def transaction(self, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """Write to a private copy in one transaction, then publish it atomically."""
         with self._lock():
@@ -143,6 +170,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             version INTEGER NOT NULL, created_at TIMESTAMP NOT NULL, action VARCHAR NOT NULL,
             dataset VARCHAR NOT NULL, mode VARCHAR, file_name VARCHAR, sha256 VARCHAR,
             user_name VARCHAR, rows_added BIGINT, rows_changed BIGINT, rows_removed BIGINT)"""
+    )
+    # Committee decks saved by name (atlas/slides.py): a choice of slides and filters, not data,
+    # so saving one is a write but never a dataset version.
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS _decks (
+            name VARCHAR NOT NULL, slides VARCHAR NOT NULL, filters VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL, user_name VARCHAR)"""
     )
     for ds in DATASETS.values():
         rows = q("_rows_" + ds.name)
@@ -196,6 +230,8 @@ def apply(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: 
     Rows are matched by the dataset's key; a dataset without a key (ODA transactions) matches
     whole rows, the n-th copy of a row with the n-th copy, so duplicates are counted exactly.
     """
+    if not ds.key:
+        return _apply_unkeyed(con, ds, new_state, version)
     rows = q("_rows_" + ds.name)
     cols = ds.column_names
     names = ", ".join(q(c) for c in cols)
@@ -232,6 +268,53 @@ def apply(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: 
         {"v": version},
     )
     return Change(added=added, changed=changed, removed=removed)
+
+
+def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: int) -> Change:
+    """`apply` for rows without a key: a multiset difference, as cheap as the rows that match.
+
+    Numbering every copy of every row (a window over all columns of a million rows) cost more
+    than the rest of an import. Here only rows with an identical twin on the other side are
+    grouped and counted; the others are added or removed outright. Same counts, same content.
+    """
+    rows = q("_rows_" + ds.name)
+    cols = ds.column_names
+    names = ", ".join(q(c) for c in cols)
+    a_names = ", ".join(f"a.{q(c)}" for c in cols)
+    same = _same(cols, "a", "b")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT {names} FROM ({new_state})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {names} FROM {rows} WHERE _removed_in IS NULL")
+    # Every value found on both sides, with its number of copies in the new (_nc) and current (_cc) rows.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _both AS
+        WITH n AS (SELECT {names}, count(*) AS _nc FROM _new a
+                   WHERE EXISTS (SELECT 1 FROM _cur b WHERE {same}) GROUP BY ALL),
+             c AS (SELECT {names}, count(*) AS _cc FROM _cur a
+                   WHERE EXISTS (SELECT 1 FROM n b WHERE {same}) GROUP BY ALL)
+        SELECT {a_names}, a._nc, b._cc FROM n a JOIN c b ON {same}"""
+    )
+    total_new, total_cur, kept = con.execute(
+        "SELECT (SELECT count(*) FROM _new), (SELECT count(*) FROM _cur), "
+        "(SELECT coalesce(sum(least(_nc, _cc)), 0) FROM _both)"
+    ).fetchone()
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _gone AS
+        SELECT _rid, false AS _changed FROM _cur a WHERE NOT EXISTS (SELECT 1 FROM _both b WHERE {same})
+        UNION ALL
+        SELECT _rid, false FROM (
+            SELECT a._rid, b._nc, row_number() OVER (PARTITION BY {a_names} ORDER BY a._rid) AS _k
+            FROM _cur a JOIN _both b ON {same} WHERE b._cc > b._nc)
+        WHERE _k > _nc"""
+    )
+    con.execute(f"UPDATE {rows} SET _removed_in = $v WHERE rowid IN (SELECT _rid FROM _gone)", {"v": version})
+    con.execute(
+        f"""INSERT INTO {rows} ({names}, _added_in)
+        SELECT {names}, $v FROM _new a WHERE NOT EXISTS (SELECT 1 FROM _both b WHERE {same})
+        UNION ALL
+        SELECT {names}, $v FROM (SELECT {names}, unnest(range(_nc - _cc)) FROM _both WHERE _nc > _cc)""",
+        {"v": version},
+    )
+    return Change(added=total_new - kept, changed=0, removed=total_cur - kept)
 
 
 def state_at_sql(ds: Dataset, version: int) -> str:

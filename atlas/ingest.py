@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from atlas import geo
+from atlas import crs, geo, iati
 from atlas.contract import Column, Dataset
 from atlas.db import q, scratch
 
@@ -68,20 +68,38 @@ class Report:
         return self
 
 
+def size_refusal(size: int) -> str | None:
+    """The refusal of a file of `size` bytes over the limit (checked before reading anything)."""
+    if size <= MAX_BYTES:
+        return None
+    return (
+        f"le fichier pèse {size / 1024 / 1024:.0f} Mo, au-delà de la limite de "
+        f"{MAX_BYTES / 1024 / 1024:.0f} Mo : découpez-le (par exemple par année) et importez "
+        "chaque partie en mode years, ou demandez à l'administrateur de relever ATLAS_MAX_UPLOAD_MB."
+    )
+
+
 def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, file_name: str | None = None) -> Report:
     """Validate the file at `path` for dataset `ds`; if valid, leave it typed in table `_staged`."""
     path = Path(path)
     report = Report(ds.name, file_name or path.name)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return report.fail(
-            f"le fichier pèse {size / 1024 / 1024:.0f} Mo, au-delà de la limite de "
-            f"{MAX_BYTES / 1024 / 1024:.0f} Mo : découpez-le (par exemple par année) et importez "
-            "chaque partie en mode years, ou demandez à l'administrateur de relever ATLAS_MAX_UPLOAD_MB."
-        )
+    too_big = size_refusal(path.stat().st_size)
+    if too_big:
+        return report.fail(too_big)
+    _drop_temp(con, "_raw", "_staged")  # a previous stage in this connection may have left either kind
     with open(path, "rb") as f:
         head = f.read(8)
-    if head.startswith(EXCEL_MAGIC):
+        first_line = (head + f.readline()).decode("utf-8-sig", errors="replace")
+    if iati.looks_like_xml(head + first_line.encode()) or crs.looks_like_crs(first_line):
+        if ds.name != "oda":
+            return report.fail(
+                f"un fichier IATI ou SNPC de l'OCDE ne peut alimenter que le jeu oda, pas {ds.name}."
+            )
+        if iati.looks_like_xml(head + first_line.encode()):
+            header = iati.read(con, path, report, report.file_name)
+        else:
+            header = crs.read(con, path, report, report.file_name, first_line.rstrip("\r\n"))
+    elif head.startswith(EXCEL_MAGIC):
         header = _read_excel(con, path, report)
     elif head.startswith(OLD_EXCEL_MAGIC):
         return report.fail(
@@ -102,55 +120,84 @@ def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, 
 # --- Reading ---------------------------------------------------------------------------------
 
 
+def _drop_temp(con, *names: str) -> None:
+    """Drop temporary tables or views by name: CREATE OR REPLACE cannot turn one into the other."""
+    kinds = dict(con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = 'temp'"
+    ).fetchall())
+    for name in names:
+        if name in kinds:
+            con.execute(f"DROP {'VIEW' if kinds[name] == 'VIEW' else 'TABLE'} {q(name)}")
+
+
 def _read_csv(con, path: Path, report: Report) -> list[str] | None:
-    data = path.read_bytes()
-    if not data.strip():
+    # A UTF-8 file goes to DuckDB untouched (Python never holds it whole); only a file DuckDB
+    # finds not to be UTF-8 is decoded here, as Windows-1252, and handed over rewritten.
+    with open(path, "rb") as f:
+        header_bytes = f.readline()
+        head = header_bytes + f.read(65536)
+    if not head.strip() and (path.stat().st_size <= len(head) or not path.read_bytes().strip()):
         report.fail("le fichier est vide : il faut une ligne d'en-tête puis au moins une ligne de données.")
         return None
-    if b"\x00" in data[:65536]:
+    if b"\x00" in head:
         report.fail(
             "ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : exportez vos données "
             "depuis le tableur au format CSV ou .xlsx."
         )
         return None
-    decoded = _decode(data, report)
+    try:
+        header_line = header_bytes.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        header_line = None
+    if header_line is not None:
+        delimiter = _delimiter(header_line)
+        header = next(csv.reader([header_line], delimiter=delimiter))
+        _read_into_raw(con, str(path), delimiter, len(header))
+        if not con.execute("SELECT count(*) FROM _rejects WHERE error_type = 'INVALID ENCODING'").fetchone()[0]:
+            _number_csv_lines(con, path, None, delimiter, header, report)
+            return header
+    # Not UTF-8: decode it here (Windows-1252, or say which line holds unreadable bytes).
+    decoded = _decode(path.read_bytes(), report)
     if decoded is None:
         return None
-    text, rewrite = decoded
-    lines = text.split("\n", 1)
-    header_line = lines[0].rstrip("\r")
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    if delimiter == ";":
-        report.notices.append("séparateur « ; » détecté.")
+    text = decoded[0]
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = _delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter))
-    # DuckDB skips empty lines without a trace; note where they are to keep line numbers right.
-    skipped = [m.start() for m in re.finditer(r"\n(?=\r?\n)", text)]
-    skipped_lines = [text.count("\n", 0, pos) + 2 for pos in skipped] if skipped else []
-    if rewrite:  # DuckDB reads UTF-8 only; hand it the decoded text
-        source = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False)
+    source = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False)
+    try:
         with source:
             source.write(text)
-        csv_path = source.name
-    else:
-        csv_path = str(path)
-    try:
-        columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
-        con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _raw AS
-            SELECT row_number() OVER () AS _ord, *
-            FROM read_csv($path, delim=$delim, header=false, skip=1, columns=$columns,
-                          auto_detect=false, quote='"', escape='"', strict_mode=true,
-                          store_rejects=true, rejects_table='_rejects', rejects_scan='_rejects_scan',
-                          null_padding=false)""",
-            {"path": csv_path, "delim": delimiter, "columns": columns},
-        )
+        _read_into_raw(con, source.name, delimiter, len(header))
     finally:
-        if csv_path != str(path):
-            os.unlink(csv_path)
-    rejects = con.execute(
-        "SELECT line, error_type, csv_line FROM _rejects ORDER BY line"
-    ).fetchall()
+        os.unlink(source.name)
+    _number_csv_lines(con, path, text, delimiter, header, report)
+    return header
+
+
+def _delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def _read_into_raw(con, csv_path: str, delimiter: str, width: int) -> None:
+    """DuckDB splits the file into text columns c0, c1...; malformed lines go to _rejects."""
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _rawdata AS
+        SELECT * FROM read_csv($path, delim=$delim, header=false, skip=1, columns=$columns,
+                               auto_detect=false, quote='"', escape='"', strict_mode=true,
+                               store_rejects=true, rejects_table='_rejects', rejects_scan='_rejects_scan',
+                               null_padding=false)""",
+        {"path": csv_path, "delim": delimiter, "columns": columns},
+    )
+
+
+def _number_csv_lines(con, path: Path, text: str | None, delimiter: str, header: list[str], report: Report) -> None:
+    """Report malformed lines, then give each row the line number a spreadsheet shows."""
+    if delimiter == ";":
+        report.notices.append("séparateur « ; » détecté.")
+    rejects = con.execute("SELECT line, error_type, csv_line FROM _rejects ORDER BY line").fetchall()
     for line, kind, raw in rejects:
         found = len(next(csv.reader([(raw or "").strip("\r\n")], delimiter=delimiter), []))
         if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
@@ -161,22 +208,49 @@ def _read_csv(con, path: Path, report: Report) -> list[str] | None:
             )
         else:
             report.fail(f"ligne illisible ({kind.lower()}) : vérifiez les guillemets.", line=line)
-    _number_lines(con, sorted(skipped_lines + [r[0] for r in rejects]))
-    return header
+    # DuckDB skips empty lines without a trace. When header + rows + rejected lines account for
+    # every line of the file, nothing was skipped and row k sits on line k + 1 (the usual case,
+    # checked by counting newlines, which costs far less than searching for empty lines).
+    read = con.execute("SELECT count(*) FROM _rawdata").fetchone()[0]
+    if text is None:
+        newlines, last = _count_newlines(path)
+    else:
+        newlines, last = text.count("\n"), text[-1:]
+    lines = newlines + (0 if last in ("\n", b"\n") else 1)
+    # Row ids start above 2**55 inside a transaction (DuckDB's transaction-local storage): count
+    # from the first one. They follow the file's order, as the insertion order is preserved.
+    first = con.execute("SELECT coalesce(min(rowid), 0) FROM _rawdata").fetchone()[0]
+    if not rejects and lines == 1 + read:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT rowid - {int(first)} + 2 AS _line, * FROM _rawdata")
+        return
+    data = path.read_bytes() if text is None else text.encode("utf-8")
+    skipped = [data.count(b"\n", 0, m.start()) + 2 for m in re.finditer(rb"\n(?=\r?\n)", data)]
+    _number_lines(con, sorted(skipped + [r[0] for r in rejects]), int(first))
 
 
-def _number_lines(con, skipped: list[int]) -> None:
-    """Give each staged row the line number a spreadsheet shows (header = line 1)."""
+def _count_newlines(path: Path) -> tuple[int, bytes]:
+    count, last = 0, b""
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 23), b""):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count, last
+
+
+def _number_lines(con, skipped: list[int], first: int) -> None:
+    """Give each row the line number a spreadsheet shows (header = line 1) around skipped lines."""
     # The k-th skipped line L shifts every row from ordinal L - k on by one more line.
     starts = [line - k for k, line in enumerate(skipped, start=1)]
     con.execute("CREATE OR REPLACE TEMP TABLE _shifts (start BIGINT)")
     if starts:
         con.execute("INSERT INTO _shifts SELECT unnest($s)", {"s": starts})
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE _raw AS
-        SELECT _ord + 1 + (SELECT count(*) FROM _shifts WHERE start <= _ord) AS _line, * EXCLUDE (_ord)
-        FROM _raw"""
+        """CREATE OR REPLACE TEMP TABLE _rawlines AS
+        SELECT r._ord + 1 + (SELECT count(*) FROM _shifts s WHERE s.start <= r._ord) AS _line, r.* EXCLUDE (_ord)
+        FROM (SELECT rowid - $first + 1 AS _ord, * FROM _rawdata) r""",
+        {"first": first},
     )
+    con.execute("CREATE OR REPLACE TEMP VIEW _raw AS SELECT * FROM _rawlines")
 
 
 def _decode(data: bytes, report: Report) -> tuple[str, bool] | None:
@@ -254,8 +328,9 @@ def _read_excel(con, path: Path, report: Report) -> list[str] | None:
         book.close()
     table = pa.table({"_line": pa.array(lines, pa.int64()), **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
     con.register("_excel", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM _excel")
+    con.execute("CREATE OR REPLACE TEMP TABLE _rawxl AS SELECT * FROM _excel")
     con.unregister("_excel")
+    con.execute("CREATE OR REPLACE TEMP VIEW _raw AS SELECT * FROM _rawxl")
     return header
 
 
@@ -292,10 +367,16 @@ def _map_header(ds: Dataset, header: list[str], report: Report) -> dict[str, str
 # --- Validation ------------------------------------------------------------------------------
 
 # Belgian spreadsheets write 1 234 567,89 € or 1.234.567,89; English ones 1234567.89.
+# _num tries the plain form first: one cheap match for the millions of cells written that way.
+# _trim and _empty are trim() and "nothing but spaces", paying for trim() only where a cell
+# starts or ends with a space: on a million cells that is the difference between 0.1 s and 2 s.
 NUMBER_SQL = r"""
+CREATE OR REPLACE TEMP MACRO _trim(v) AS
+    CASE WHEN starts_with(v, ' ') OR ends_with(v, ' ') THEN trim(v) ELSE v END;
+CREATE OR REPLACE TEMP MACRO _empty(v) AS v IS NULL OR v = '' OR (starts_with(v, ' ') AND trim(v) = '');
 CREATE OR REPLACE TEMP MACRO _num_text(v) AS
     regexp_replace(trim(v), '[\s\x{00A0}\x{202F}€]', '', 'g');
-CREATE OR REPLACE TEMP MACRO _num(v) AS TRY_CAST(CASE
+CREATE OR REPLACE TEMP MACRO _num_belgian(v) AS TRY_CAST(CASE
     WHEN regexp_full_match(_num_text(v), '[-+]?[0-9]+(\.[0-9]+)?') THEN _num_text(v)
     WHEN regexp_full_match(_num_text(v), '[-+]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?')
         THEN replace(replace(_num_text(v), '.', ''), ',', '.')
@@ -303,6 +384,9 @@ CREATE OR REPLACE TEMP MACRO _num(v) AS TRY_CAST(CASE
     WHEN regexp_full_match(_num_text(v), '[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?')
         THEN replace(_num_text(v), ',', '')
 END AS DOUBLE);
+CREATE OR REPLACE TEMP MACRO _num(v) AS CASE
+    WHEN regexp_full_match(v, '[-+]?[0-9]+(\.[0-9]+)?') THEN TRY_CAST(v AS DOUBLE)
+    ELSE _num_belgian(v) END;
 CREATE OR REPLACE TEMP MACRO _date(v) AS coalesce(
     TRY_CAST(try_strptime(trim(v), '%Y-%m-%d') AS DATE),
     TRY_CAST(try_strptime(trim(v), '%d/%m/%Y') AS DATE),
@@ -319,40 +403,48 @@ def _quote_fr(text: str) -> str:
 
 
 def _check(col: Column) -> tuple[str, str] | None:
-    """(SQL condition that flags a bad non-empty value v, French message template) for a column."""
+    """(SQL condition that flags a bad non-empty value, French message) for a column.
+
+    In the condition, {t} is the converted value (NULL when the text could not be converted)
+    and {d} the number before rounding, for integers; both come from the table _conv.
+    """
     if col.kind == "number":
-        return "_num({v}) IS NULL", "n'est pas un nombre (formes acceptées : 1234,5 ou 1 234 567,89 €)."
+        return "{t} IS NULL", "n'est pas un nombre (formes acceptées : 1234,5 ou 1 234 567,89 €)."
     if col.kind == "int":
         return (
-            "_num({v}) IS NULL OR _num({v}) <> round(_num({v}))",
+            "{d} IS NULL OR {d} <> round({d}) OR {t} IS NULL",
             "n'est pas un nombre entier (écrivez par exemple 12).",
         )
     if col.kind == "date":
-        return "_date({v}) IS NULL", "n'est pas une date valide (écrivez 2024-03-31 ou 31/03/2024)."
+        return "{t} IS NULL", "n'est pas une date valide (écrivez 2024-03-31 ou 31/03/2024)."
     if col.kind == "bool":
-        return "_bool({v}) IS NULL", "n'est pas une valeur oui/non : écrivez true ou false."
+        return "{t} IS NULL", "n'est pas une valeur oui/non : écrivez true ou false."
     if col.kind == "enum":
         return (
-            "lower(trim({v})) NOT IN (SELECT unnest($allowed))",
+            "{t} NOT IN (SELECT unnest($allowed))",
             "n'est pas une valeur permise ; valeurs permises : " + ", ".join(col.allowed) + ".",
         )
     if col.pattern:
-        return "NOT regexp_full_match(upper(trim({v})), $pattern)", f"n'est pas {col.pattern_hint}."
+        return "NOT regexp_full_match({t}, $pattern)", f"n'est pas {col.pattern_hint}."
     return None
 
 
 def _typed(col: Column, v: str) -> str:
-    """SQL giving the stored value of column `col` from its text `v` (already valid)."""
-    empty = f"nullif(trim({v}), '')"
+    """SQL giving the stored value of column `col` from its text `v`; NULL when not convertible.
+
+    A country comes from the small table _countries_<column> (one row per distinct spelling),
+    joined in by _validate: folding a million cells would cost far more than a few hundred.
+    """
+    empty = f"nullif(_trim({v}), '')"
     default = f"coalesce({empty}, '{col.default}')" if col.default else empty
     return {
         "number": f"_num({default})",
-        "int": f"CAST(_num({default}) AS BIGINT)",
+        "int": f"TRY_CAST(_num({default}) AS BIGINT)",
         "date": f"_date({default})",
         "bool": f"_bool({default})",
         "enum": f"lower({default})",
         "code": f"upper({default})",
-        "country": f"(SELECT iso3 FROM _aliases a WHERE a.alias = _fold({empty}))",
+        "country": f"{q('_countries_' + col.name)}.iso3",
         "list": f"nullif(array_to_string(list_filter(list_transform(string_split({default}, '|'), lambda x: trim(x)), lambda x: x <> ''), '|'), '')",
         "text": default,
     }[col.kind]
@@ -368,13 +460,39 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
     con.execute("CREATE OR REPLACE TEMP TABLE _aliases AS SELECT * FROM _alias_arrow")
     con.unregister("_alias_arrow")
 
-    # Rows whose every cell is empty are spreadsheet layout (Excel's trailing ;;;), not data.
+    # One pass converts every cell (the raw text is kept beside it for the messages); every check
+    # below is then a cheap comparison on _conv, and _staged is a view of its converted columns.
+    joins = []
+    for col in ds.columns:
+        if col.kind == "country":
+            table = q("_countries_" + col.name)
+            if col.name in mapping:
+                src = mapping[col.name]
+                con.execute(
+                    f"""CREATE OR REPLACE TEMP TABLE {table} AS
+                    SELECT spelling, (SELECT iso3 FROM _aliases a WHERE a.alias = _fold(spelling)) AS iso3
+                    FROM (SELECT DISTINCT {src} AS spelling FROM _raw WHERE {src} IS NOT NULL)"""
+                )
+                joins.append(f"LEFT JOIN {table} ON {table}.spelling = _raw.{src}")
+            else:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT NULL::VARCHAR AS iso3")
+                joins.append(f"CROSS JOIN {table}")
     raw_cols = [f"c{i}" for i in range(_width(con))]
-    if raw_cols:
-        con.execute(
-            "DELETE FROM _raw WHERE " + " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in raw_cols)
-        )
-    report.rows = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
+    converted = []
+    for c in ds.columns:
+        v = f"_raw.{mapping[c.name]}" if c.name in mapping else "NULL"
+        converted.append(f"{_typed(c, v)}::{c.sql_type} AS {q(c.name)}")
+        if c.kind == "int":
+            converted.append(f"_num({v}) AS {q('_d_' + c.name)}")
+    # Rows whose every cell is empty are spreadsheet layout (Excel's trailing ;;;), not data.
+    not_empty = " OR ".join(f"NOT _empty(_raw.{c})" for c in raw_cols) or "false"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _conv AS SELECT _raw._line, "
+        + "".join(f"_raw.{c}, " for c in raw_cols)
+        + ", ".join(converted)
+        + " FROM _raw " + " ".join(joins) + f" WHERE {not_empty}"
+    )
+    report.rows = con.execute("SELECT count(*) FROM _conv").fetchone()[0]
     if report.rows == 0:
         report.fail("le fichier n'a que l'en-tête : ajoutez au moins une ligne de données.")
         return
@@ -384,20 +502,21 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
         src = mapping.get(col.name)
         if src is None:
             continue
-        v = f"_raw.{src}"
+        v, t = src, q(col.name)
+        d = q("_d_" + col.name) if col.kind == "int" else t
         if col.required:
-            checks.append((col, f"nullif(trim({v}), '') IS NULL", "valeur manquante ; cette colonne est obligatoire.", {}))
+            checks.append((col, f"_empty({v})", "valeur manquante ; cette colonne est obligatoire.", {}))
         check = _check(col)
         if check:
             cond, message = check
             params = {"allowed": list(col.allowed)} if "$allowed" in cond else {}
             if "$pattern" in cond:
                 params["pattern"] = col.pattern
-            checks.append((col, f"nullif(trim({v}), '') IS NOT NULL AND ({cond.format(v=v)})", message, params))
+            checks.append((col, f"NOT _empty({v}) AND ({cond.format(t=t, d=d)})", message, params))
         if col.minimum is not None or col.maximum is not None:
             low, high = col.minimum, col.maximum
-            outside = [f"_num({v}) {'<=' if col.exclusive_minimum else '<'} {low}"] if low is not None else []
-            outside += [f"_num({v}) > {high}"] if high is not None else []
+            outside = [f"{d} {'<=' if col.exclusive_minimum else '<'} {low}"] if low is not None else []
+            outside += [f"{d} > {high}"] if high is not None else []
             bounds = (
                 f"entre {_n(low)} et {_n(high)}" if low is not None and high is not None
                 else f"supérieure à {_n(low)}" if col.exclusive_minimum
@@ -408,18 +527,18 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
 
     for col, cond, message, params in checks:
         src = mapping[col.name]
-        _collect(con, report, col.name, f"SELECT _line, {src} FROM _raw WHERE {cond} ORDER BY _line", message, params)
+        _collect(con, report, col.name, f"SELECT _line, {src} FROM _conv WHERE {cond} ORDER BY _line", message, params)
 
     for col in ds.columns:
         if col.kind == "country" and col.name in mapping:
             _check_countries(con, report, col.name, mapping[col.name])
 
-    valid = "CREATE OR REPLACE TEMP TABLE _staged AS SELECT _line, " + ", ".join(
-        f"{_typed(c, '_raw.' + mapping[c.name]) if c.name in mapping else ('NULL' if not c.default else _typed(c, 'NULL'))}::{c.sql_type} AS {q(c.name)}"
-        for c in ds.columns
-    ) + " FROM _raw"
     if report.ok:
-        con.execute(valid)
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW _staged AS SELECT _line, "
+            + ", ".join(q(c.name) for c in ds.columns)
+            + " FROM _conv"
+        )
         _check_staged(con, ds, report)
         _report_conversions(con, ds, mapping, report)
 
@@ -443,9 +562,8 @@ def _collect(con, report: Report, column: str, sql: str, message: str, params: d
 
 def _check_countries(con, report: Report, column: str, src: str) -> None:
     rows = con.execute(
-        f"""SELECT _line, {src} FROM _raw
-        WHERE nullif(trim({src}), '') IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM _aliases a WHERE a.alias = _fold({src}))
+        f"""SELECT _line, {src} FROM _conv
+        WHERE NOT _empty({src}) AND {q(column)} IS NULL
         ORDER BY _line"""
     ).fetchall()
     for line, value in rows[:MAX_LISTED]:
@@ -489,15 +607,40 @@ def _check_staged(con, ds: Dataset, report: Report) -> None:
 
 
 def _report_conversions(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None:
+    """Say what was normalised on the way in: every change to a value is reported, counted."""
+    kinds = {  # what was converted -> (SQL condition on a filled cell, French notice)
+        "country": ("upper(_trim({src})) IS DISTINCT FROM {t}", "noms ou codes de pays convertis en codes ISO 3166-1 alpha-3"),
+        "number": ("TRY_CAST(_trim({src}) AS DOUBLE) IS NULL", "nombres écrits à la belge (virgule décimale, espaces, €) convertis"),
+        "date": ("NOT regexp_full_match(trim({src}), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')", "dates converties au format AAAA-MM-JJ"),
+        "bool": ("lower(trim({src})) NOT IN ('true', 'false')", "valeurs oui/non converties en true/false"),
+        "enum": ("_trim({src}) <> {t}", "valeurs mises en casse standard"),
+    }
+    kinds["int"], kinds["code"] = kinds["number"], kinds["enum"]
+    counts, absent = [], []
     for col in ds.columns:
-        if col.kind == "country" and col.name in mapping:
-            n = con.execute(
-                f"""SELECT count(*) FROM _raw r JOIN _staged s USING (_line)
-                WHERE upper(trim(r.{mapping[col.name]})) IS DISTINCT FROM s.{q(col.name)}
-                  AND s.{q(col.name)} IS NOT NULL"""
-            ).fetchone()[0]
+        src, t = mapping.get(col.name), q(col.name)
+        if src is None:
+            if col.default is not None:
+                absent.append(f"colonne {col.name} absente : « {col.default} » partout (valeur par défaut).")
+            continue
+        if col.kind in kinds:
+            cond, text = kinds[col.kind]
+            counts.append((f"NOT _empty({src}) AND {cond.format(src=src, t=t)}", text, col.name))
+        if col.default is not None:
+            counts.append((f"_empty({src})", f"cellules vides complétées par la valeur par défaut « {col.default} »", col.name))
+    if counts:
+        found = con.execute(
+            "SELECT " + ", ".join(f"count(*) FILTER ({cond})" for cond, _, _ in counts) + " FROM _conv"
+        ).fetchone()
+        grouped: dict[str, list[tuple[str, int]]] = {}
+        for n, (_, text, column) in zip(found, counts):
             if n:
-                report.notices.append(f"{n} noms ou codes de pays convertis en codes ISO 3166-1 alpha-3 ({col.name}).")
+                grouped.setdefault(text, []).append((column, n))
+        for text, per_column in grouped.items():
+            total = sum(n for _, n in per_column)
+            where = ", ".join(c for c, _ in per_column) if len(per_column) == 1 else ", ".join(f"{c} : {n}" for c, n in per_column)
+            report.notices.append(f"{total} {text} ({where}).")
+    report.notices.extend(absent)
 
 
 def check_file(ds: Dataset, path, file_name: str | None = None) -> Report:
@@ -518,9 +661,9 @@ def read_bytes_report(ds: Dataset, data: bytes, file_name: str) -> Report:
 
 
 def problems_table(report: Report) -> list[dict]:
-    """The problems as rows for a table or a CSV download."""
+    """The problems as rows for a table or a CSV download, in the order of the file's lines."""
     return [
         {"ligne": p.line, "colonne": p.column, "valeur": p.value, "problème": p.message}
-        for p in report.problems
+        for p in sorted(report.problems, key=lambda p: p.line or 0)
     ]
 

@@ -96,7 +96,7 @@ def choropleth_map(
     zmin = -zmax * NO_DATA_BAND / (1 - NO_DATA_BAND)  # countries without data sit here, in grey
     band = NO_DATA_BAND
     colorscale = [[0, LAND], [band, LAND]] + [
-        [band + (1 - band) * i / (len(BLUES) - 1), c] for i, c in enumerate(BLUES)
+        [min(1.0, band + (1 - band) * i / (len(BLUES) - 1)), c] for i, c in enumerate(BLUES)
     ]
     shown = ticks[1:] or ticks  # 0 would sit on the grey band's edge: start at the first step
     no_data = t("map.no_data", lang)
@@ -133,7 +133,15 @@ def choropleth_map(
                 colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
                 marker={"line": {"color": PRIORITY, "width": 2.4}},
                 hoverinfo="skip",  # the country's own hover (above) already says it is a priority
-                name=t("map.priority_legend", lang), showlegend=True,
+                name=t("map.priority_legend", lang), showlegend=False,
+            )
+        )
+        # A choropleth's legend entry shows its (transparent) fill: an empty point trace shows
+        # the orange outline instead.
+        fig.add_trace(
+            go.Scattergeo(
+                lat=[None], lon=[None], mode="markers", name=t("map.priority_legend", lang), hoverinfo="skip",
+                marker={"symbol": "square-open", "size": 13, "color": PRIORITY, "line": {"width": 2.4}},
             )
         )
     if partners is not None:
@@ -159,8 +167,10 @@ def _add_partners(fig: go.Figure, partners: pd.DataFrame, lang: str) -> None:
                 marker={"size": 9, "color": STATUS_COLOURS.get(status, "#333"), "line": {"color": "white", "width": 1}},
                 name=t("map.partners_legend", lang, status=t(f"status.{status}", lang)),
                 customdata=[
-                    [p, ti, e, fmt.date(s, lang)]
-                    for p, ti, e, s in zip(group["partner"], group["title"], group["entity"], group["signed_on"])
+                    [p, ti, e, fmt.date(s, lang), iso3]
+                    for p, ti, e, s, iso3 in zip(
+                        group["partner"], group["title"], group["entity"], group["signed_on"], group["country_iso3"]
+                    )
                 ],
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · "
                 + t("map.signed_on", lang) + " %{customdata[3]}<extra></extra>",
@@ -177,13 +187,26 @@ def _add_offices(fig: go.Figure, offices: pd.DataFrame, lang: str) -> None:
                 marker={"size": 9, "color": colour, "symbol": symbol, "line": {"color": "white", "width": 1}},
                 name=t("map.offices_legend", lang, agency=agency),
                 customdata=[
-                    [city, geo.country_name(iso3, lang), t(f"map.office_kind.{kind}", lang) if kind in ("economic", "delegation") else ""]
+                    [city, geo.country_name(iso3, lang),
+                     t(f"map.office_kind.{kind}", lang) if kind in ("economic", "delegation") else "", iso3]
                     for city, iso3, kind in zip(group["city"], group["country_iso3"], group["kind"])
                 ],
                 hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + agency
                 + " · %{customdata[2]}<extra></extra>",
             )
         )
+
+
+def clicked_country(points: list[dict]) -> str | None:
+    """The ISO3 of what was clicked on a map of `choropleth_map`: a country (its location), or a
+    partner or office point (the country is the last item of their customdata)."""
+    for point in points:
+        if point.get("location"):
+            return point["location"]
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple) and custom and isinstance(custom[-1], str) and len(custom[-1]) == 3:
+            return custom[-1]
+    return None
 
 
 def world_map(

@@ -55,18 +55,21 @@ def footer(lang: str) -> None:
         )
 
 
-def downloads(df, name: str, lang: str, key: str | None = None) -> None:
-    """CSV and Excel downloads of the data behind a chart or a table."""
+def downloads(df, name: str, lang: str, key: str | None = None, fig=None, title: str | None = None) -> None:
+    """CSV and Excel downloads of the data behind a chart or a table (and the chart as PNG, given `fig`)."""
     from atlas import export
 
     # A horizontal row sized to its buttons: fixed columns cut the labels in a half-width column.
     row = st.container(horizontal=True)
+    if fig is not None:
+        png_download(fig, name, lang, key=key or name, title=title, container=row)
+    # Files are built only when clicked (a callable): exports on every rerun cost more than the page.
     row.download_button(
-        t("app.download_csv", lang), export.to_csv(df, lang), file_name=f"{name}.csv",
+        t("app.download_csv", lang), lambda: export.to_csv(df, lang), file_name=f"{name}.csv",
         mime="text/csv", key=f"{key or name}-csv", width="content",
     )
     row.download_button(
-        t("app.download_xlsx", lang), export.to_excel(df, lang), file_name=f"{name}.xlsx",
+        t("app.download_xlsx", lang), lambda: export.to_excel(df, lang), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key or name}-xlsx", width="content",
     )
@@ -84,19 +87,26 @@ def show_notices(state) -> None:
         st.warning(notice, icon=":material/link:")
 
 
-def share_url() -> str:
-    """The address of the current view: the page's URL with the current query parameters."""
+def share_url(path: str | None = None) -> str:
+    """The address of the current view: the page's URL with the current query parameters.
+
+    `path` is the page's url_path: after st.switch_page the address the browser reports keeps
+    the previous page's path (Streamlit 1.67), so a page that can be switched to names its own.
+    """
     from urllib.parse import urlencode, urlsplit, urlunsplit
 
     parts = urlsplit(st.context.url or "")
+    if path is not None:
+        base = parts.path.rsplit("/", 1)[0] if parts.path.count("/") > 1 else ""
+        parts = parts._replace(path=f"{base}/{path}")
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(st.query_params.to_dict()), ""))
 
 
-def share_link(lang: str) -> None:
+def share_link(lang: str, path: str | None = None) -> None:
     """« Copier le lien »: the full URL of this view in a code box, whose copy button works offline."""
-    with st.popover(t("app.share_link", lang)):
+    with st.popover(t("app.share_link", lang), icon=":material/link:"):
         st.caption(t("app.share_link_help", lang))
-        st.code(share_url(), language=None, wrap_lines=True)
+        st.code(share_url(path), language=None, wrap_lines=True)
 
 
 # --- Filters kept in the link, charts with their finding, sources (analysts' pages) -----------
@@ -154,12 +164,13 @@ def chart(df, build, lang: str, name: str, key: str, caption: str | None = None,
         st.info(t("app.no_data", lang), icon="🔎")
         return
     fig = build(df, lang=lang, **kwargs)
-    st.subheader(fig.layout.title.text, anchor=False)
+    finding = fig.layout.title.text
+    st.subheader(finding, anchor=False)
     fig.update_layout(title_text=None)
     plotly(fig, key=key)
     if caption:
         st.caption(caption)
-    downloads(df if download is None else download, name, lang, key=key)
+    downloads(df if download is None else download, name, lang, key=key, fig=fig, title=finding)
 
 
 def sources(values, lang: str) -> None:
@@ -175,3 +186,39 @@ def sources(values, lang: str) -> None:
 def escape_markdown(text: str) -> str:
     """Text from the data shown literally by st.markdown (no links, emphasis or HTML)."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in text)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _png(figure_json: str, title: str | None) -> bytes:
+    # Keyed by the figure itself: the same chart clicked twice (or by two users) renders once.
+    import plotly.io as pio
+
+    from atlas import deck
+
+    fig = pio.from_json(figure_json)
+    fig.update_layout(font={"size": 22}, legend={"font": {"size": 20}})
+    if title:
+        fig.update_layout(title={"text": title, "font": {"size": 30}, "x": 0.02}, margin={"t": 110, "l": 20, "r": 40, "b": 20})
+    return deck.figure_png(fig)
+
+
+def png_download(fig, name: str, lang: str, key: str, title: str | None = None, container=None) -> None:
+    """The chart as a 1920×1080 PNG (with its finding as title), rendered offline only on click.
+
+    Rendering starts chromium (seconds), so a rerun of the page never renders: a first button
+    renders and keeps the image for this figure; a download button then hands it over.
+    """
+    container = container or st.container(horizontal=True)
+    held = st.session_state.get(f"{key}-png-bytes")
+    figure_json = fig.to_json() if held else None
+    if held and held[0] == (figure_json, title):
+        container.download_button(
+            t("app.download_png_ready", lang), held[1], file_name=f"{name}.png", mime="image/png",
+            key=f"{key}-png-dl", width="content", icon=":material/download:",
+        )
+    elif container.button(t("app.download_png", lang), key=f"{key}-png", help=t("app.download_png_help", lang),
+                          icon=":material/image:", width="content"):
+        figure_json = figure_json or fig.to_json()
+        with st.spinner(t("app.download_png_help", lang)):
+            st.session_state[f"{key}-png-bytes"] = ((figure_json, title), _png(figure_json, title))
+        st.rerun()  # shows the download button in place of this one

@@ -1,20 +1,26 @@
 """Imports as versions: build from the sample, load a file, roll back, list the history.
 
 The command line and the upload page both call these functions, so a file gets the same verdict
-and the same import in both.
+and the same import in both. `preview` runs that very import (staging, `apply`, the guard) on a
+throwaway copy of the database and reports what it would change; `load` then imports exactly the
+previewed file (same SHA-256) on the version the preview saw.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from atlas import db as dbmod
 from atlas.contract import DATASETS, dataset
 from atlas.db import Change, Database
 from atlas.errors import AtlasError
-from atlas.ingest import Report, stage
+from atlas.ingest import Report, size_refusal, stage
 
 SAMPLE_DIR = dbmod.ROOT / "data" / "sample"
 MODES = ("replace", "upsert", "years")
@@ -31,16 +37,38 @@ class Refused(AtlasError):
     """A valid file whose import would remove too much without --force."""
 
 
-def _guard(con, name: str, change: Change, force: bool) -> None:
-    before = con.execute("SELECT count(*) FROM _cur").fetchone()[0]
-    if force or before == 0:
-        return
-    if change.removed > before / 2:
-        raise Refused(
-            f"cet import supprimerait {change.removed} des {before} lignes de {name} (plus de la moitié) : "
-            "refusé. Vérifiez le fichier et le mode (upsert et years ne suppriment que ce qu'ils remplacent) ; "
-            "si c'est voulu, confirmez (option --force en ligne de commande)."
-        )
+def refusal(name: str, before: int, change: Change) -> str | None:
+    """Why an import needs an explicit confirmation (it removes more than half the rows), or None."""
+    if before == 0 or change.removed <= before / 2:
+        return None
+    return (
+        f"cet import supprimerait {change.removed} des {before} lignes de {name} (plus de la moitié) : "
+        "refusé. Vérifiez le fichier et le mode (upsert et years ne suppriment que ce qu'ils remplacent) ; "
+        "si c'est voulu, confirmez (option --force en ligne de commande)."
+    )
+
+
+class Stale(AtlasError):
+    """The file or the database changed between the preview and the confirmation."""
+
+
+def _count(con, name: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {dbmod.q(name)}").fetchone()[0]
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise AtlasError(f"mode d'import inconnu « {mode} » : choisissez replace, upsert ou years.")
+
+
+def _import(con, ds, path, mode: str, report_name: str | None) -> tuple[Report, int, int, Change | None]:
+    """Stage and apply the file in `con` (published or not): (report, version, rows before, change)."""
+    report = stage(con, ds, path, report_name)
+    version = dbmod.next_version(con)
+    if not report.ok:
+        return report, version, 0, None
+    before = _count(con, ds.name)
+    return report, version, before, dbmod.apply(con, ds, dbmod.new_state_sql(ds, "_staged", mode), version)
 
 
 def load(
@@ -51,34 +79,166 @@ def load(
     force: bool = False,
     user: str | None = None,
     file_name: str | None = None,
+    expected_sha256: str | None = None,
+    base_version: int | None = None,
 ) -> LoadResult:
     """Validate the file, then import it in one transaction as a new version.
 
     Returns the report when the file is invalid (nothing written); raises Refused when the import
-    would remove too much; the database is unchanged in both cases.
+    would remove too much; the database is unchanged in both cases. From the page, the file must
+    still be the previewed one (`expected_sha256`) and the database still at the previewed
+    version (`base_version`), or Stale is raised: what was confirmed is what gets imported.
     """
     ds = dataset(name)
-    if mode not in MODES:
-        raise AtlasError(f"mode d'import inconnu « {mode} » : choisissez replace, upsert ou years.")
+    _check_mode(mode)
     if not db.exists():
         build(db)
+    sha = dbmod.sha256_of(path)
+    if expected_sha256 is not None and sha != expected_sha256:
+        raise Stale("le fichier n'est plus celui de l'aperçu (empreinte SHA-256 différente) : rien n'a été importé ; refaites l'aperçu.")
     result = LoadResult(Report(ds.name, file_name or Path(path).name))
     try:
         with db.transaction() as con:
-            result.report = stage(con, ds, path, file_name)
-            if not result.report.ok:
+            if base_version is not None and dbmod.next_version(con) - 1 != base_version:
+                raise Stale(
+                    f"la base a changé depuis l'aperçu (version {dbmod.next_version(con) - 1} au lieu de "
+                    f"{base_version}) : rien n'a été importé ; refaites l'aperçu."
+                )
+            result.report, version, before, change = _import(con, ds, path, mode, file_name)
+            if change is None:
                 raise _Invalid  # leaves the published database untouched
-            version = dbmod.next_version(con)
-            change = dbmod.apply(con, ds, dbmod.new_state_sql(ds, "_staged", mode), version)
-            _guard(con, ds.name, change, force)
+            reason = refusal(ds.name, before, change)
+            if reason and not force:
+                raise Refused(reason)
             dbmod.record_version(
                 con, version, "load", ds.name, change, mode=mode,
-                file_name=result.report.file_name, sha256=dbmod.sha256_of(path), user=user,
+                file_name=result.report.file_name, sha256=sha, user=user,
             )
             result.version, result.changes = version, {ds.name: change}
     except _Invalid:
         pass
     return result
+
+
+@dataclass
+class Diff:
+    """What separates two states of one dataset: counts, and samples to show."""
+
+    change: Change
+    cells: list[dict[str, Any]] = field(default_factory=list)  # key, column, old, new (keyed datasets)
+    added: Any = None  # DataFrame samples of whole rows
+    removed: Any = None
+
+
+@dataclass
+class Preview:
+    """What importing a file would do, computed by running the import on a throwaway copy."""
+
+    report: Report
+    dataset: str
+    mode: str
+    sha256: str
+    base_version: int  # the published version the preview was computed on
+    rows_before: int = 0
+    rows_after: int = 0
+    diff: Diff | None = None
+    refusal: str | None = None  # set when the import needs an explicit confirmation (--force)
+
+    @property
+    def change(self) -> Change | None:
+        return self.diff.change if self.diff else None
+
+
+SAMPLE_ROWS = 200  # rows and changed cells shown in a preview; counts are always exact
+
+
+def preview(
+    db: Database, name: str, path: str | os.PathLike, mode: str = "replace", file_name: str | None = None,
+) -> Preview:
+    """Validate the file and compute the change its import would make, writing nothing."""
+    ds = dataset(name)
+    _check_mode(mode)
+    if not db.exists():
+        build(db)
+    sha = dbmod.sha256_of(path)
+    with db.sandbox() as con:
+        report, version, before, change = _import(con, ds, path, mode, file_name)
+        result = Preview(report, ds.name, mode, sha, base_version=version - 1)
+        if change is None:
+            return result
+        result.rows_before, result.rows_after = before, _count(con, ds.name)
+        result.refusal = refusal(ds.name, before, change)
+        result.diff = diff(con, ds, dbmod.state_at_sql(ds, version - 1), dbmod.state_at_sql(ds, version))
+        # `apply` counted the change; the diff of the two states must agree (one truth, shown twice).
+        assert result.diff.change == change, (result.diff.change, change)
+    return result
+
+
+def diff(con, ds, old_sql: str, new_sql: str, sample: int = SAMPLE_ROWS) -> Diff:
+    """Rows added, removed and changed from state `old_sql` to `new_sql` (two SELECTs of `ds`).
+
+    Keyed datasets pair rows by key and list the changed cells; rows without a key are compared
+    as a multiset (a changed ODA row is one removed and one added).
+    """
+    q = dbmod.q
+    cols = ds.column_names
+    names = ", ".join(q(c) for c in cols)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _d_old AS {old_sql}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _d_new AS {new_sql}")
+    if not ds.key:
+        added_sql = f"SELECT {names} FROM _d_new EXCEPT ALL SELECT {names} FROM _d_old"
+        removed_sql = f"SELECT {names} FROM _d_old EXCEPT ALL SELECT {names} FROM _d_new"
+        pairs_sql = None
+    else:
+        on = " AND ".join(f"o.{q(k)} IS NOT DISTINCT FROM n.{q(k)}" for k in ds.key)
+        added_sql = f"SELECT n.* FROM _d_new n WHERE NOT EXISTS (SELECT 1 FROM _d_old o WHERE {on})"
+        removed_sql = f"SELECT o.* FROM _d_old o WHERE NOT EXISTS (SELECT 1 FROM _d_new n WHERE {on})"
+        differs = " OR ".join(f"o.{q(c)} IS DISTINCT FROM n.{q(c)}" for c in cols)
+        pairs_sql = f"FROM _d_old o JOIN _d_new n ON {on} WHERE {differs}"
+    added, removed = (con.execute(f"SELECT count(*) FROM ({s})").fetchone()[0] for s in (added_sql, removed_sql))
+    changed = con.execute(f"SELECT count(*) {pairs_sql}").fetchone()[0] if pairs_sql else 0
+    order = ", ".join(q(c) for c in (ds.key or cols))
+    result = Diff(
+        Change(added=added, changed=changed, removed=removed),
+        added=con.execute(f"SELECT * FROM ({added_sql}) ORDER BY {order} LIMIT {int(sample)}").df(),
+        removed=con.execute(f"SELECT * FROM ({removed_sql}) ORDER BY {order} LIMIT {int(sample)}").df(),
+    )
+    if pairs_sql:
+        select = ", ".join(f"o.{q(c)}, n.{q(c)}" for c in cols)
+        for row in con.execute(f"SELECT {select} {pairs_sql} ORDER BY {', '.join('o.' + q(k) for k in ds.key)}").fetchall():
+            old, new = dict(zip(cols, row[0::2])), dict(zip(cols, row[1::2]))
+            key = " / ".join(str(old[k]) for k in ds.key)
+            for c in cols:
+                if c not in ds.key and old[c] != new[c] and not (old[c] is None and new[c] is None):
+                    result.cells.append({"key": key, "column": c, "old": old[c], "new": new[c]})
+            if len(result.cells) >= sample:
+                break
+    con.execute("DROP TABLE _d_old; DROP TABLE _d_new")
+    return result
+
+
+def compare(db: Database, old: int, new: int) -> dict[str, Diff]:
+    """What changed in each dataset from version `old` to version `new` (read-only)."""
+    con = db.reader()
+    try:
+        last = dbmod.next_version(con) - 1
+        for v in (old, new):
+            if not 1 <= v <= last:
+                raise AtlasError(f"la version {v} n'existe pas : les versions vont de 1 à {last}.")
+        return {
+            ds.name: diff(con, ds, dbmod.state_at_sql(ds, old), dbmod.state_at_sql(ds, new))
+            for ds in DATASETS.values()
+        }
+    finally:
+        con.close()
+
+
+def last_version(db: Database) -> int:
+    con = db.reader()
+    try:
+        return dbmod.next_version(con) - 1
+    finally:
+        con.close()
 
 
 class _Invalid(Exception):
@@ -104,10 +264,21 @@ def build(db: Database, sample_dir: Path = SAMPLE_DIR) -> int:
     return version
 
 
-def rollback(db: Database, version: int, user: str | None = None) -> tuple[int, dict[str, Change]]:
-    """Restore every dataset as it was right after `version`; the restore is a new version."""
+def rollback(
+    db: Database, version: int, user: str | None = None, base_version: int | None = None
+) -> tuple[int, dict[str, Change]]:
+    """Restore every dataset as it was right after `version`; the restore is a new version.
+
+    `base_version`, from the page: the version the user saw when choosing; if another import
+    came in since, nothing is done (Stale).
+    """
     with db.transaction() as con:
         last = dbmod.next_version(con) - 1
+        if base_version is not None and last != base_version:
+            raise Stale(
+                f"la base a changé entre-temps (version {last} au lieu de {base_version}) : "
+                "rien n'a été restauré ; vérifiez l'historique puis recommencez."
+            )
         if not 1 <= version <= last:
             raise AtlasError(f"la version {version} n'existe pas : les versions vont de 1 à {last}.")
         new = last + 1
@@ -130,3 +301,31 @@ def history(db: Database) -> list[tuple]:
         ).fetchall()
     finally:
         con.close()
+
+
+@contextmanager
+def _upload_file(data: bytes, file_name: str) -> Iterator[Path]:
+    """The bytes of an upload as a private temporary file (its suffix kept), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as tmp:
+        path = Path(tmp) / ("upload" + Path(file_name).suffix.lower()[:10])
+        path.write_bytes(data)
+        yield path
+
+
+def preview_upload(db: Database, name: str, data: bytes, file_name: str, mode: str = "replace") -> Preview:
+    """`preview` of the bytes of an upload (the page's entry point; same code as the command line)."""
+    refused = size_refusal(len(data))
+    if refused:
+        report = Report(name, file_name).fail(refused)
+        return Preview(report, name, mode, sha256="", base_version=0)
+    with _upload_file(data, file_name) as path:
+        return preview(db, name, path, mode, file_name=file_name)
+
+
+def load_upload(db: Database, name: str, data: bytes, file_name: str, previewed: Preview, user: str, force: bool = False) -> LoadResult:
+    """Import exactly the previewed upload: same bytes (SHA-256), same mode, same base version."""
+    with _upload_file(data, file_name) as path:
+        return load(
+            db, name, path, mode=previewed.mode, force=force, user=user, file_name=file_name,
+            expected_sha256=previewed.sha256, base_version=previewed.base_version,
+        )

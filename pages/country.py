@@ -1,0 +1,197 @@
+"""« Fiche pays »: everything we do with one country on one screen, reached from the map or a search."""
+
+import pandas as pd
+import streamlit as st
+
+from atlas import charts, country_search, data, fmt, geo, ui
+from atlas.i18n import t
+
+EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
+
+lang = ui.lang()
+today = ui.today()
+choices = country_search.options(lang)
+state = ui.query_state(lang)
+st.session_state.setdefault("country_pick", state.choice("pays", choices, None))
+
+
+def resolve_typed() -> None:
+    """A name typed in any language, or a code, becomes the ISO3 of the first country it matches."""
+    typed = st.session_state.country_pick
+    if typed and typed not in geo.countries():
+        found = country_search.find(typed)
+        st.session_state.country_pick = found[0] if found else None
+        st.session_state.country_typed = (typed, found)
+
+
+iso3 = st.session_state.country_pick
+name = geo.country_name(iso3, lang)
+st.title(name or t("country.title", lang))
+ui.sample_notice(lang)
+ui.show_notices(state)
+
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+left.selectbox(
+    t("country.search", lang), choices, key="country_pick", index=None, accept_new_options=True,
+    format_func=lambda c: country_search.label(c, lang) if c in geo.countries() else c,
+    placeholder=t("country.search_placeholder", lang), help=t("country.search_help", lang), on_change=resolve_typed,
+)
+with right:
+    ui.share_link(lang, path="fiche-pays")
+typed, found = st.session_state.pop("country_typed", (None, None))
+if typed and not found:
+    st.warning(t("country.not_found", lang, text=typed[:60]), icon=":material/search_off:")
+elif typed and len(found) > 1:
+    st.caption(t("country.other_matches", lang, text=typed[:60],
+                 others=", ".join(country_search.label(c, lang) for c in found[1:])))
+if iso3:
+    st.query_params["pays"] = iso3
+else:
+    st.query_params.pop("pays", None)
+    st.info(t("country.choose", lang), icon=":material/map:")
+    ui.footer(lang)
+    st.stop()
+
+k = data.frame("country_kpis", iso3=iso3, today=today).iloc[0]
+priorities = data.frame("country_priorities", iso3=iso3, today=today)
+has_oda = bool(k.has_oda)
+if not (k.agreements or has_oda or k.missions or k.offices or len(priorities)):
+    st.info(t("country.no_data", lang, country=name), icon=":material/inbox:")
+    ui.footer(lang)
+    st.stop()
+
+# Priority status, then its history.
+if isinstance(k.priority_entities_now, str):
+    st.success(t("country.priority_now", lang, year=today.year, entities=k.priority_entities_now), icon=":material/star:")
+elif len(priorities):
+    st.info(t("country.priority_past", lang, year=today.year), icon=":material/history:")
+else:
+    st.info(t("country.priority_never", lang), icon=":material/info:")
+if len(priorities):
+    with st.expander(t("country.priority_history", lang, count=len(priorities))):
+        st.dataframe(
+            [
+                {
+                    t("country.col.entity", lang): p.entity,
+                    t("country.col.period", lang): (
+                        t("country.since", lang, start=p.since_year) if p.open_ended
+                        else f"{p.since_year}–{int(p.until_year)}"
+                    ),
+                    t("country.col.current", lang): "✓" if p.current else "",
+                    t("country.col.programme", lang): p.programme if isinstance(p.programme, str) else "",
+                    t("country.col.sectors", lang): p.sectors.replace("|", ", ") if isinstance(p.sectors, str) else "",
+                }
+                for p in priorities.itertuples()
+            ],
+            hide_index=True, width="stretch",
+        )
+
+tiles = st.columns(6)
+tiles[0].metric(t("country.kpi_agreements", lang), fmt.number(k.agreements_in_force, lang),
+                help=t("country.kpi_agreements_help", lang, total=fmt.number(k.agreements, lang)))
+tiles[1].metric(
+    t("country.kpi_oda_none", lang), fmt.money_short(k.oda_disbursed_eur, lang),
+    help=t("country.kpi_oda_help", lang, start=int(k.oda_year_from), end=int(k.oda_year_to),
+           amount=fmt.money(k.oda_disbursed_eur, lang)) if has_oda else None,
+)
+tiles[2].metric(t("country.kpi_committed", lang), fmt.money_short(k.oda_committed_eur, lang),
+                help=fmt.money(k.oda_committed_eur, lang))
+tiles[3].metric(t("country.kpi_missions", lang), fmt.number(k.missions, lang),
+                help=t("country.kpi_missions_help", lang, cost=fmt.money(k.missions_cost_eur, lang)))
+tiles[4].metric(t("country.kpi_participants", lang), fmt.number(k.participants, lang))
+tiles[5].metric(t("country.kpi_offices", lang), fmt.number(k.offices, lang))
+
+st.header(t("country.agreements", lang), divider="gray")
+agreements = data.frame("agreements_list", entities=[], countries=[iso3], levels=[], statuses=[], search="",
+                        follow_up_only=False, today=today)
+if agreements.empty:
+    st.info(t("country.no_agreements", lang), icon=":material/inbox:")
+else:
+    ui.chart(agreements, charts.agreements_gantt, lang, f"accords-{iso3}", key="country_gantt", today=today,
+             download=agreements.drop(columns=["gantt_end"]))
+    st.dataframe(
+        [
+            {
+                t("country.col.title", lang): a.title,
+                t("country.col.entity", lang): a.entity,
+                t("country.col.status", lang): t(f"status.{a.status}", lang),
+                t("country.col.signed_on", lang): fmt.date(a.signed_on, lang, "medium"),
+                t("country.col.ends_on", lang): fmt.date(a.ends_on, lang, "medium") if pd.notna(a.ends_on) else "",
+                t("country.col.follow_up", lang): (
+                    "⚠ " + t("country.expires_soon", lang) if a.expires_soon
+                    else "⚠ " + t("country.commission_overdue", lang) if a.commission_overdue else ""
+                ),
+            }
+            for a in agreements.sort_values("signed_on").itertuples()
+        ],
+        hide_index=True, width="stretch",
+    )
+
+st.header(t("country.oda", lang), divider="gray")
+if not has_oda:
+    st.info(t("country.no_oda", lang), icon=":material/inbox:")
+else:
+    oda_filters = {**EVERY_YEAR, "entities": [], "sectors": [], "countries": [iso3]}
+    ui.chart(data.frame("oda_by_year", **oda_filters), charts.oda_flows, lang, f"apd-annees-{iso3}", key="country_oda_years")
+    ui.chart(data.frame("oda_by_sector", **oda_filters), charts.oda_sectors, lang, f"apd-secteurs-{iso3}",
+             key="country_oda_sectors")
+    sectors = data.frame("country_oda_by_sector", iso3=iso3)
+    with st.expander(t("country.oda_sector_table", lang)):
+        st.dataframe(
+            [
+                {
+                    t("country.col.sector", lang): s.category_name if isinstance(s.category_name, str)
+                    else t("country.sector_unknown", lang),
+                    t("country.col.committed", lang): fmt.money(s.committed_eur, lang),
+                    t("country.col.disbursed", lang): fmt.money(s.disbursed_eur, lang),
+                }
+                for s in sectors.itertuples()
+            ],
+            hide_index=True, width="stretch",
+        )
+
+st.header(t("country.missions", lang), divider="gray")
+missions = data.frame("missions_list", **EVERY_YEAR, organisers=[], countries=[iso3], kinds=[], upcoming_only=False,
+                      today=today)
+if missions.empty:
+    st.info(t("country.no_missions", lang), icon=":material/inbox:")
+else:
+    st.dataframe(
+        [
+            {
+                t("country.col.starts_on", lang): fmt.date(m.starts_on, lang, "medium"),
+                t("country.col.title", lang): m.title,
+                t("country.col.organiser", lang): m.organiser,
+                t("country.col.city", lang): m.city if isinstance(m.city, str) else "",
+                t("country.col.participants", lang): t(
+                    "country.participants", lang, sme=fmt.number(m.participants_sme, lang),
+                    large=fmt.number(m.participants_large, lang)),
+                t("country.col.cost", lang): fmt.money(m.cost_eur, lang),
+                t("country.col.fees", lang): fmt.money(m.fees_eur, lang),
+                t("country.col.net_cost", lang): fmt.money(m.net_cost_eur, lang),
+            }
+            for m in missions.sort_values("starts_on", ascending=False).itertuples()
+        ],
+        hide_index=True, width="stretch",
+    )
+
+st.header(t("country.offices", lang), divider="gray")
+offices = data.frame("country_offices", iso3=iso3)
+if offices.empty:
+    st.info(t("country.no_offices", lang), icon=":material/inbox:")
+else:
+    st.dataframe(
+        [
+            {
+                t("country.col.city", lang): o.city,
+                t("country.col.agency", lang): o.agency,
+                t("country.col.kind", lang): t(f"map.office_kind.{o.kind}", lang) if isinstance(o.kind, str) else "",
+                t("country.col.shared", lang): t("country.yes", lang) if o.shared else "",
+            }
+            for o in offices.itertuples()
+        ],
+        hide_index=True, width="stretch",
+    )
+
+ui.sources(data.frame("country_sources", iso3=iso3)["source"], lang)
+ui.footer(lang)

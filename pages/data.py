@@ -1,0 +1,278 @@
+"""« Données »: templates, upload and validation, preview of the change, import as a version,
+history with comparison and restore. Viewing is open; changing data needs the analyst role."""
+
+import pandas as pd
+import streamlit as st
+
+from atlas import auth, data, fmt, ingest, templates, ui, versions
+from atlas.contract import DATASETS
+from atlas.errors import AtlasError
+from atlas.i18n import t
+
+lang = ui.lang()
+st.title(t("data.title", lang))
+ui.sample_notice(lang)
+db = data.database()
+
+
+
+def shown(value) -> str:
+    """A stored value as a reader expects it: Belgian numbers and dates, « (vide) » for nothing."""
+    if value is None or value != value:
+        return t("data.empty", lang)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return fmt.number(value, lang, 0 if value.is_integer() else 2)
+    if hasattr(value, "isoformat"):
+        return fmt.date(value, lang, "short")
+    return str(value)
+
+
+def changes_table(cells: list[dict]) -> pd.DataFrame:
+    """Changed cells as key | column | « old → new »."""
+    return pd.DataFrame(
+        [{"key": c["key"], "column": c["column"], "change": f"{shown(c['old'])} → {shown(c['new'])}"} for c in cells]
+    )
+
+
+if "data_flash" in st.session_state:
+    st.success(st.session_state.pop("data_flash"), icon=":material/check_circle:")
+
+
+# --- Who is here -------------------------------------------------------------------------------
+
+try:
+    accounts = auth.configured_analysts()
+except AtlasError as err:
+    accounts = {}
+    st.error(err.message)
+user = auth.current_user()
+if user:
+    left, right = st.columns([5, 1])
+    left.caption(t("data.logged_in_as", lang, user=user))
+    if right.button(t("data.logout", lang), key="data_logout", width="stretch"):
+        auth.log_out()
+        st.rerun()
+else:
+    st.info(t("data.readonly" if accounts else "data.readonly_no_accounts", lang), icon=":material/lock:")
+    if accounts:
+        with st.columns([2, 3])[0].form("data_login"):
+            name = st.text_input(t("data.login_name", lang), key="data_login_name")
+            password = st.text_input(t("data.login_password", lang), type="password", key="data_login_password")
+            if st.form_submit_button(t("data.login_submit", lang)):
+                if auth.log_in(name, password):
+                    st.rerun()
+                st.error(t("data.login_failed", lang))
+
+import_tab, history_tab = st.tabs([t("data.tab_import", lang), t("data.tab_history", lang)])
+
+
+# --- Import: template, upload, problems or preview, confirm ------------------------------------
+
+with import_tab:
+    name = st.selectbox(
+        t("data.dataset", lang), list(DATASETS), key="data_dataset",
+        format_func=lambda n: f"{n} — {DATASETS[n].label}",
+    )
+    ds = DATASETS[name]
+    with st.expander(t("data.columns", lang, name=name)):
+        st.dataframe(pd.DataFrame(templates.describe(ds)), hide_index=True, width="stretch")
+    left, right, _ = st.columns([2, 3, 4])
+    left.download_button(
+        t("data.template_csv", lang), templates.to_csv(ds), file_name=f"modele-{name}.csv",
+        mime="text/csv", key="data_template_csv", width="stretch",
+    )
+    right.download_button(
+        t("data.template_xlsx", lang), templates.to_excel(ds), file_name=f"modele-{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data_template_xlsx", width="stretch",
+    )
+
+    if not user:
+        st.caption(t("data.upload_needs_login", lang))
+    else:
+        modes = [m for m in versions.MODES if m == "replace" or (m == "upsert" and ds.key) or (m == "years" and ds.year_column)]
+        mode = st.radio(
+            t("data.mode", lang), modes, key=f"data_mode_{name}", horizontal=True,
+            format_func=lambda m: t(f"data.mode_{m}", lang),
+        )
+        st.caption(t(f"data.mode_{mode}_help", lang))
+        round_ = st.session_state.setdefault("data_upload_round", 0)
+        uploaded = st.file_uploader(
+            t("data.upload", lang), key=f"data_upload_{round_}",
+            help=t("data.upload_help", lang, mb=ingest.MAX_BYTES // (1024 * 1024)),
+        )
+        if uploaded is not None:
+            too_big = ingest.size_refusal(uploaded.size)  # before the bytes are read
+            if too_big:
+                st.error(too_big)
+                st.stop()
+            wanted = (uploaded.file_id, uploaded.size, name, mode, data.stamp())
+            if st.session_state.get("data_preview_key") != wanted:
+                with st.spinner(t("data.checking", lang)):
+                    try:
+                        st.session_state["data_preview"] = versions.preview_upload(
+                            db, name, uploaded.getvalue(), uploaded.name, mode
+                        )
+                    except AtlasError as err:
+                        st.error(err.message)
+                        st.stop()
+                st.session_state["data_preview_key"] = wanted
+            preview = st.session_state["data_preview"]
+            report = preview.report
+
+            if report.notices:
+                st.info(
+                    t("data.notices", lang) + "\n" + "\n".join(f"- {ui.escape_markdown(n)}" for n in report.notices),
+                    icon=":material/autorenew:",
+                )
+            if not report.ok:
+                st.error(t("data.problems", lang, n=len(report.problems), file=uploaded.name), icon=":material/block:")
+                problems = pd.DataFrame(ingest.problems_table(report)).astype({"ligne": "Int64"})
+                st.dataframe(
+                    problems, hide_index=True, width="stretch",
+                    column_config={
+                        "ligne": st.column_config.NumberColumn(t("data.col_line", lang), format="%d"),
+                        "colonne": t("data.col_column", lang),
+                        "valeur": t("data.col_value", lang),
+                        "problème": st.column_config.TextColumn(t("data.col_problem", lang), width="large"),
+                    },
+                )
+                ui.downloads(problems, f"problemes-{name}", lang, key="data_problems")
+            else:
+                change = preview.change
+                st.subheader(t("data.preview_title", lang, file=uploaded.name))
+                st.caption(t("data.preview_caption", lang, rows=report.rows, mode=t(f"data.mode_{mode}", lang),
+                             version=preview.base_version))
+                tiles = st.columns(4)
+                tiles[0].metric(t("data.added", lang), fmt.number(change.added, lang))
+                tiles[1].metric(t("data.changed", lang), fmt.number(change.changed, lang))
+                tiles[2].metric(t("data.removed", lang), fmt.number(change.removed, lang))
+                tiles[3].metric(
+                    t("data.rows_after", lang), fmt.number(preview.rows_after, lang),
+                    delta=t("data.rows_before", lang, n=fmt.number(preview.rows_before, lang)), delta_color="off",
+                )
+                if not change.total:
+                    st.info(t("data.no_change", lang))
+                if preview.diff.cells:
+                    st.markdown("**" + t("data.cells_title", lang, n=change.changed) + "**")
+                    st.dataframe(
+                        changes_table(preview.diff.cells), hide_index=True, width="stretch",
+                        column_config={
+                            "key": t("data.col_key", lang), "column": t("data.col_column", lang),
+                            "change": st.column_config.TextColumn(t("data.col_change", lang), width="large"),
+                        },
+                    )
+                for label, rows, count in (("data.added_rows", preview.diff.added, change.added),
+                                           ("data.removed_rows", preview.diff.removed, change.removed)):
+                    if count:
+                        with st.expander(t(label, lang, n=count)):
+                            st.dataframe(rows, hide_index=True, width="stretch")
+                            if count > len(rows):
+                                st.caption(t("data.sample_note", lang, shown=len(rows), n=count))
+
+                force = False
+                if preview.refusal:
+                    st.warning(preview.refusal, icon=":material/warning:")
+                    force = st.checkbox(
+                        t("data.confirm_force", lang, n=change.removed, before=preview.rows_before),
+                        key="data_force",
+                    )
+                if st.button(t("data.confirm", lang), type="primary", key="data_confirm",
+                             disabled=bool(preview.refusal) and not force):
+                    try:
+                        result = versions.load_upload(db, name, uploaded.getvalue(), uploaded.name, preview, user, force=force)
+                    except AtlasError as err:
+                        st.error(err.message)
+                    else:
+                        if result.version is None:  # cannot happen for a previewed valid file; say it anyway
+                            st.error(t("data.problems", lang, n=len(result.report.problems), file=uploaded.name))
+                        else:
+                            done = result.changes[name]
+                            st.session_state["data_flash"] = t(
+                                "data.imported", lang, version=result.version, file=uploaded.name,
+                                added=done.added, changed=done.changed, removed=done.removed,
+                            )
+                            st.session_state["data_upload_round"] = round_ + 1
+                            st.session_state.pop("data_preview_key", None)
+                            st.rerun()
+
+
+# --- History: every version, compare two, restore one -------------------------------------------
+
+with history_tab:
+    history = data.frame("versions_history")
+    numbers = sorted(history["version"].unique().tolist(), reverse=True)
+    last = numbers[0] if numbers else 0
+    log = history.assign(action=history["action"].map(lambda a: t(f"data.action_{a}", lang)))
+    st.dataframe(
+        log, hide_index=True, width="stretch",
+        column_order=["version", "created_at", "action", "dataset", "mode", "file_name", "user_name",
+                      "rows_added", "rows_changed", "rows_removed", "sha256"],
+        column_config={
+            "version": st.column_config.NumberColumn(t("data.col_version", lang), format="%d"),
+            "created_at": st.column_config.DatetimeColumn(t("data.col_date", lang), format="DD/MM/YYYY HH:mm:ss"),
+            "action": t("data.col_action", lang),
+            "dataset": t("data.col_dataset", lang),
+            "mode": t("data.col_mode", lang),
+            "file_name": t("data.col_file", lang),
+            "sha256": st.column_config.TextColumn(t("data.col_sha", lang), width="medium"),
+            "user_name": t("data.col_user", lang),
+            "rows_added": st.column_config.NumberColumn(t("data.col_added", lang), format="%d"),
+            "rows_changed": st.column_config.NumberColumn(t("data.col_changed", lang), format="%d"),
+            "rows_removed": st.column_config.NumberColumn(t("data.col_removed", lang), format="%d"),
+        },
+    )
+    ui.downloads(history, "historique-versions", lang, key="data_history")
+
+    if len(numbers) > 1:
+        st.subheader(t("data.compare_title", lang))
+        left, right = st.columns(2)
+        older = left.selectbox(t("data.compare_from", lang), numbers, index=1, key="data_compare_from")
+        newer = right.selectbox(t("data.compare_to", lang), numbers, index=0, key="data_compare_to")
+        # Comparing reads every row of both versions: only on request, kept for this data stamp.
+        asked = (data.stamp(), int(older), int(newer))
+        if st.button(t("data.compare_button", lang), key="data_compare"):
+            try:
+                st.session_state["data_compare_result"] = (asked, versions.compare(db, int(older), int(newer)))
+            except AtlasError as err:
+                st.error(err.message)
+        kept = st.session_state.get("data_compare_result")
+        diffs = kept[1] if kept and kept[0] == asked else {}
+        summary = pd.DataFrame(
+            [{"dataset": n, "added": d.change.added, "changed": d.change.changed, "removed": d.change.removed}
+             for n, d in diffs.items()]
+        )
+        if diffs and not summary[["added", "changed", "removed"]].to_numpy().any():
+            st.info(t("data.compare_none", lang, a=older, b=newer))
+        elif diffs:
+            st.dataframe(
+                summary, hide_index=True, width="stretch",
+                column_config={"dataset": t("data.col_dataset", lang), "added": t("data.col_added", lang),
+                               "changed": t("data.col_changed", lang), "removed": t("data.col_removed", lang)},
+            )
+            for n, d in diffs.items():
+                if d.cells:
+                    with st.expander(t("data.compare_cells", lang, dataset=n, n=d.change.changed)):
+                        st.dataframe(changes_table(d.cells), hide_index=True, width="stretch",
+                                     column_config={"key": t("data.col_key", lang), "column": t("data.col_column", lang),
+                                                    "change": t("data.col_change", lang)})
+
+        st.subheader(t("data.restore_title", lang))
+        if not user:
+            st.caption(t("data.restore_needs_login", lang))
+        else:
+            target = st.selectbox(t("data.restore_version", lang), numbers[1:], key="data_restore_version")
+            st.caption(t("data.restore_help", lang, version=target, last=last))
+            if st.button(t("data.restore_button", lang, version=target), key="data_restore"):
+                try:
+                    new, changes = versions.rollback(db, int(target), user=user, base_version=int(last))
+                except AtlasError as err:
+                    st.error(err.message)
+                else:
+                    total = sum(c.total for c in changes.values())
+                    st.session_state["data_flash"] = t("data.restored", lang, version=target, new=new, rows=total)
+                    st.rerun()
+
+ui.footer(lang)

@@ -1,0 +1,142 @@
+"""« Carte »: the world by metric, with filters and layers; a click on a country opens its profile."""
+
+import streamlit as st
+
+from atlas import data, geo, maps, params, ui
+from atlas.contract import AGREEMENT_STATUSES
+from atlas.i18n import t
+
+LAYERS = ("prioritaires", "accords", "bureaux")
+DEFAULT_LAYERS = ["prioritaires", "accords"]  # offices on top of partners would crowd the first view
+DEFAULT_STATUSES = ["in_force"]
+ALL = "tous"  # in the link, an emptied multi-choice (« all ») as opposed to an absent one (default)
+
+lang = ui.lang()
+
+
+def open_profile(iso3: str):
+    st.switch_page("pages/country.py", query_params={"pays": iso3, **({"lang": lang} if lang != "fr" else {})})
+
+
+# Streamlit 1.67 keeps the address bar on /carte after st.switch_page (only the query string
+# follows): a link copied from it, /carte?pays=COD, must still open that country's profile.
+if st.query_params.get("pays") in geo.countries():
+    open_profile(st.query_params["pays"])
+st.query_params.pop("pays", None)  # not a country code: not a profile link either
+
+st.title(t("map.title", lang))
+ui.sample_notice(lang)
+
+bounds_row = data.frame("map_year_bounds").iloc[0]
+if bounds_row.isna().any():
+    st.info(t("map.no_data_at_all", lang))
+    ui.footer(lang)
+    st.stop()
+bounds = (int(bounds_row.year_from), int(bounds_row.year_to))
+entity_options = data.frame("map_entities")["entity"].tolist()
+group_options = data.frame("map_sector_groups")["group_code"].tolist()
+
+# The link is read once per visit: the widgets then own the state and write it back to the link.
+state = ui.query_state(lang)
+
+
+def many_or_default(name: str, allowed, default: list[str]) -> list[str]:
+    value = st.query_params.get(name)
+    if value is None:
+        return default
+    return [] if value == ALL else state.many(name, allowed)
+
+
+from_link = {
+    "map_metric": state.choice("indicateur", list(maps.METRICS), "apd"),
+    "map_years": state.year_range("annees", bounds),
+    "map_entities": state.many("entites", entity_options),
+    "map_groups": state.many("secteurs", group_options),
+    "map_statuses": many_or_default("statuts", AGREEMENT_STATUSES, DEFAULT_STATUSES),
+    "map_layers": many_or_default("couches", LAYERS, DEFAULT_LAYERS),
+}
+for key, value in from_link.items():
+    st.session_state.setdefault(key, value)
+ui.show_notices(state)
+
+top = st.columns([1.3, 1.6, 2.2])
+metric = top[0].selectbox(
+    t("map.metric_label", lang), list(maps.METRICS), format_func=lambda m: t(f"map.metric.{m}", lang), key="map_metric"
+)
+years = top[1].slider(
+    t("map.years", lang), bounds[0], bounds[1], key="map_years", help=t("map.years_help", lang)
+) if bounds[0] < bounds[1] else bounds
+entities = top[2].multiselect(
+    t("map.entities", lang), entity_options, key="map_entities",
+    placeholder=t("map.entities_placeholder", lang), help=t("map.entities_help", lang),
+)
+second = st.columns([1.3, 1.6, 2.2], vertical_alignment="bottom")
+groups = second[0].multiselect(
+    t("map.sector_groups_label", lang), group_options, key="map_groups",
+    format_func=lambda g: t(f"map.sector_group.g{g}", lang),
+    placeholder=t("map.sector_groups_placeholder", lang), help=t("map.sector_groups_help", lang),
+)
+statuses = second[1].multiselect(
+    t("map.statuses", lang), list(AGREEMENT_STATUSES), key="map_statuses",
+    format_func=lambda s: t(f"status.{s}", lang),
+    placeholder=t("map.statuses_placeholder", lang), help=t("map.statuses_help", lang),
+)
+layers = second[2].pills(
+    t("map.layers", lang), LAYERS, selection_mode="multi", key="map_layers",
+    format_func=lambda layer: t(f"map.layer.{layer}", lang),
+) or []
+
+
+def keep(name: str, value: str | None) -> None:
+    """Write a filter to the link; a default value is left out so that links stay short."""
+    if value is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = value
+
+
+keep("indicateur", None if metric == "apd" else metric)
+keep("annees", None if tuple(years) == bounds else params.encode_year_range(years))
+keep("entites", params.encode_many(entities) or None)
+keep("secteurs", params.encode_many(groups) or None)
+keep("statuts", None if statuses == DEFAULT_STATUSES else params.encode_many(statuses) or ALL)
+keep("couches", None if set(layers) == set(DEFAULT_LAYERS) else params.encode_many([x for x in LAYERS if x in layers]) or ALL)
+
+filters = {
+    "year_from": int(years[0]), "year_to": int(years[1]), "entities": entities,
+    "sector_groups": groups, "statuses": statuses,
+}
+spec = maps.METRICS[metric]
+values = data.frame(spec.query, **{k: filters[k] for k in spec.params})
+values = values.rename(columns={spec.column: "value"})[["country_iso3", "value"]]
+metric_name = t(f"map.metric.{metric}", lang)
+
+if values.empty:
+    st.info(t("map.empty", lang, metric=metric_name))
+else:
+    leader = values.loc[values["value"].idxmax()]
+    span = (
+        t("map.years_span", lang, start=years[0], end=years[1]) if "year_from" in spec.params
+        else t("map.all_years", lang)
+    )
+    st.subheader(t(
+        "map.finding", lang, metric=metric_name, years=span, countries=len(values),
+        top=geo.country_name(leader.country_iso3, lang), value=maps.format_value(leader.value, spec.money, lang),
+    ))
+    period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
+    fig = maps.choropleth_map(
+        values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
+        priorities=data.frame("map_priorities", **period) if "prioritaires" in layers else None,
+        partners=data.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
+        offices=data.frame("map_offices", entities=entities) if "bureaux" in layers else None,
+        height=600,
+    )
+    event = ui.plotly(fig, key="map_chart", on_select="rerun", selection_mode="points")
+    clicked = maps.clicked_country(event.selection.points)
+    if clicked:
+        open_profile(clicked)
+    st.caption(t("map.click_hint", lang))
+
+st.caption(t("map.borders_note", lang))
+ui.share_link(lang, path="carte")
+ui.footer(lang)

@@ -1,0 +1,8 @@
+-- Grain: one row. The span of years the map's year filter offers: ODA years and mission years.
+-- Columns: year_from, year_to (NULL when there is neither ODA nor any mission).
+SELECT min(y) AS year_from, max(y) AS year_to
+FROM (
+    SELECT year AS y FROM oda
+    UNION ALL
+    SELECT year(starts_on) FROM missions
+)

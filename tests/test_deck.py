@@ -1,0 +1,109 @@
+"""Take-away files: the PowerPoint has the chosen slides with their titles and figures, the PDF
+renders to PNG pages (saved in tests/artifacts/ to be looked at), the command line writes both
+whole or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import sys
+
+import pytest
+from pptx import Presentation
+
+from atlas import deck, slides
+from atlas.db import ROOT
+
+from browser import ARTIFACTS
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def texts(pptx_slide) -> list[str]:
+    return [shape.text_frame.text.replace("\u202f", " ").replace("\xa0", " ")
+            for shape in pptx_slide.shapes if shape.has_text_frame]
+
+
+@pytest.fixture
+def files(fixture_db):
+    run = slides.runner(fixture_db)
+    built = slides.build_deck(run, slides.DeckSpec(("titre", "apd", "carte", "accords"), 2022, 2026), "fr", TODAY)
+    return built, deck.build_files(built)
+
+
+def test_powerpoint_has_the_chosen_slides_titles_figures_and_footer(files):
+    built, made = files
+    prs = Presentation(io.BytesIO(made.pptx))
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
+    assert len(prs.slides) == 5  # the four chosen, then the sources
+    titles = [next(s.text_frame.text for s in page.shapes if s.name == "Titre") for page in prs.slides]
+    assert titles[0] == "L'action internationale de la Wallonie, de Bruxelles et de la Fédération Wallonie-Bruxelles"
+    assert titles[1].replace("\xa0", " ") == "L'APD de la Belgique atteint 0,44 % du RNB en 2023 (provisoire), à 1,6 Md € de l'objectif de 0,7 %"
+    assert titles[3] == "2 accords en vigueur, 1 signés sur la période, 1 arrivent à échéance d'ici un an"
+    assert titles[4] == "Sources des données présentées"
+    oda = texts(prs.slides[1])
+    assert "APD/RNB en 2023\n0,44 %\nprovisoire" in oda
+    pictures = [[s for s in page.shapes if s.shape_type == 13] for page in prs.slides]  # 13: picture
+    assert [len(p) for p in pictures] == [0, 1, 1, 0, 0]  # the ODA chart and the map
+    for page in prs.slides:
+        footer = texts(page)[0]
+        assert "données : version 1 du" in footer and "Données d'exemple" in footer
+    assert "Sources : accords de coopération" in texts(prs.slides[3])[0]
+    assert texts(prs.slides[4])[-1] == "fixture\nfixture exemple"
+
+
+def test_pdf_pages_render_to_png(files, tmp_path):
+    built, made = files
+    assert made.pdf.startswith(b"%PDF")
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm (Debian's poppler-utils, installed by scripts/test) is missing")
+    (tmp_path / "deck.pdf").write_bytes(made.pdf)
+    subprocess.run([pdftoppm, "-r", "48", "-png", str(tmp_path / "deck.pdf"), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 5
+    from PIL import Image
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for i, page in enumerate(pages, 1):
+        image = Image.open(page)
+        assert image.size == (960, 540)  # 1920×1080 CSS pixels at 48 dpi
+        assert image.convert("L").getextrema()[0] < 60  # dark text was drawn
+        shutil.copy(page, ARTIFACTS / f"deck-page-{i}.png")
+    text = subprocess.run(["pdftotext", str(tmp_path / "deck.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "2 accords en vigueur" in text  # text stays text: searchable, sharp when printed
+
+
+def test_figure_png_is_at_presentation_resolution(fixture_db):
+    from PIL import Image
+
+    run = slides.runner(fixture_db)
+    spec = slides.resolve(slides.DeckSpec(year_from=2022, year_to=2026), run, TODAY)
+    png = deck.figure_png(slides.build_slide("apd", run, spec, "fr", TODAY).chart)
+    assert Image.open(io.BytesIO(png)).size == (1920, 1080)
+
+
+def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "pack.pptx"
+    target.write_bytes(b"old")
+    monkeypatch.setattr(deck.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        deck.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["pack.pptx"]
+
+
+def test_command_line_writes_a_saved_deck(fixture_db, tmp_path):
+    slides.save_deck(fixture_db, slides.DeckSpec(("chiffres-cles", "missions"), 2023, 2026), "Comité")
+    out, pdf = tmp_path / "pack.pptx", tmp_path / "pack.pdf"
+    done = subprocess.run([sys.executable, "-m", "atlas", "deck", str(out), "--pdf", str(pdf), "--deck", "Comité",
+                           "--db", str(fixture_db.path)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2 diapositives écrites" in done.stderr
+    prs = Presentation(str(out))
+    assert len(prs.slides) == 3 and pdf.read_bytes().startswith(b"%PDF")
+    missing = subprocess.run([sys.executable, "-m", "atlas", "deck", str(tmp_path / "x.pptx"), "--deck", "inconnu",
+                              "--db", str(fixture_db.path)], cwd=ROOT, capture_output=True, text=True)
+    assert missing.returncode == 1 and "aucun jeu de diapositives ne s'appelle « inconnu »" in missing.stderr
+    assert not (tmp_path / "x.pptx").exists()

@@ -1,0 +1,269 @@
+"""« Carte » and « Fiche pays »: exact figures on tests/data/fixture, the map figure, the search,
+and both pages in AppTest (metric and filters, links in and out, invalid links, empty states)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import country_search, data, maps, ui
+
+from conftest import rows
+
+TODAY = dt.date(2026, 11, 23)
+ALL = {"year_from": 2023, "year_to": 2026, "entities": [], "sector_groups": [], "statuses": []}
+
+
+def run(db, name, **params):
+    return rows(db, data.sql(name), params)
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+# --- Named queries: exact figures computed by hand on tests/data/fixture --------------------
+
+
+def test_map_year_bounds_span_oda_and_missions(fixture_db):
+    assert run(fixture_db, "map_year_bounds") == [(2023, 2026)]  # ODA 2023–2024, missions 2025–2026
+
+
+def test_map_oda_sums_disbursements_with_filters(fixture_db):
+    # COD: 100 000 (2023) + 200 000 - 20 000 (2024); the 999 999 commitment is left out.
+    assert run(fixture_db, "map_oda", year_from=2023, year_to=2026, entities=[], sector_groups=[]) == [
+        ("COD", 280000.0), ("BDI", 100000.0), ("FRA", 100000.0), ("SEN", 50000.0),
+    ]
+    assert run(fixture_db, "map_oda", year_from=2024, year_to=2024, entities=["Wallonie"], sector_groups=[]) == [
+        ("COD", 180000.0), ("BDI", 100000.0), ("FRA", 100000.0),
+    ]
+    # 43010 (group 400) is the only multisector row, and it has no country.
+    assert run(fixture_db, "map_oda", year_from=2023, year_to=2026, entities=[], sector_groups=["400"]) == []
+
+
+def test_map_agreements_by_status_and_period(fixture_db):
+    assert run(fixture_db, "map_agreements", year_from=2023, year_to=2026, entities=[], statuses=["in_force"]) == [
+        ("CAN", 1), ("SEN", 1),
+    ]
+    # A3 (Erevan) ran 2018–2021: in from 2018, out from 2023.
+    assert run(fixture_db, "map_agreements", year_from=2018, year_to=2026, entities=[], statuses=[]) == [
+        ("ARM", 1), ("CAN", 1), ("COD", 1), ("SEN", 1),
+    ]
+    assert [r[0] for r in run(fixture_db, "map_agreements", year_from=2023, year_to=2026, entities=[], statuses=[])] == [
+        "CAN", "COD", "SEN",
+    ]
+
+
+def test_map_partners_fall_back_to_the_country_point(fixture_db):
+    got = {r[0]: (r[8], r[9]) for r in run(fixture_db, "map_partners", year_from=2023, year_to=2026, entities=[], statuses=[])}
+    assert set(got) == {"A1", "A2", "A4"}
+    lat, lon = got["A4"]  # Kinshasa's agreement has no seat: DR Congo's representative point
+    assert -13 < lat < 5 and 12 < lon < 31
+
+
+def test_map_missions_count_cost_and_entity(fixture_db):
+    assert run(fixture_db, "map_missions", year_from=2023, year_to=2026, entities=[]) == [
+        ("CHN", 1, 80000.0, 120), ("MAR", 1, 100000.0, 12), ("SEN", 1, 50000.0, 5),
+    ]
+    assert [r[0] for r in run(fixture_db, "map_missions", year_from=2026, year_to=2026, entities=["Wallonie"])] == ["SEN"]
+
+
+def test_map_offices_follow_their_agency(fixture_db):
+    assert run(fixture_db, "map_office_counts", entities=[]) == [("COD", 1), ("MAR", 1)]
+    assert run(fixture_db, "map_office_counts", entities=["Région de Bruxelles-Capitale"]) == []
+    # AWEX (Casablanca) and WBI (Kinshasa) both work for Wallonie.
+    assert [r[0] for r in run(fixture_db, "map_offices", entities=["Wallonie"])] == ["O2", "O1"]
+
+
+def test_map_priorities_during_the_period(fixture_db):
+    assert run(fixture_db, "map_priorities", year_from=2023, year_to=2026, entities=[]) == [
+        ("COD", "Coopération belge (fédéral) ; Wallonie-Bruxelles International"),
+        ("SEN", "Coopération belge (fédéral)"),
+    ]
+    assert run(fixture_db, "map_priorities", year_from=2020, year_to=2021, entities=["Wallonie-Bruxelles International"]) == [
+        ("BDI", "Wallonie-Bruxelles International"), ("COD", "Wallonie-Bruxelles International"),
+    ]
+
+
+def test_dr_congo_profile(fixture_db):
+    (k,) = run(fixture_db, "country_kpis", iso3="COD", today=TODAY)
+    assert k == (
+        0, 1, True, 280000.0, 999999.0, 2023, 2024, 0, 0.0, 0, 1,
+        "Coopération belge (fédéral) ; Wallonie-Bruxelles International",
+    )
+    assert [(r[0], r[1], r[2], r[4]) for r in run(fixture_db, "country_priorities", iso3="COD", today=TODAY)] == [
+        ("Coopération belge (fédéral)", 2000, None, True),
+        ("Wallonie-Bruxelles International", 2000, None, True),
+    ]
+    assert run(fixture_db, "country_oda_by_sector", iso3="COD") == [("122", "Santé de base", 999999.0, 280000.0)]
+    assert run(fixture_db, "country_offices", iso3="COD") == [("O2", "Kinshasa", "WBI", "delegation", False)]
+    assert run(fixture_db, "country_sources", iso3="COD") == [
+        ("agreements", "fixture exemple", 1), ("oda", "fixture", 3), ("oda", "fixture exemple", 1),
+        ("priority_countries", "fixture", 2),
+    ]
+
+
+def test_a_country_without_data_has_zeros_not_nulls(fixture_db):
+    (k,) = run(fixture_db, "country_kpis", iso3="NOR", today=TODAY)
+    assert k == (0, 0, False, 0.0, 0.0, 0, 0, 0, 0.0, 0, 0, None)
+
+
+# --- Figure and search ----------------------------------------------------------------------
+
+
+def test_map_figure_one_trace_for_every_country_in_belgian_formats(fixture_db):
+    values = data.frame("map_oda", **{k: ALL[k] for k in maps.METRICS["apd"].params})
+    priorities = data.frame("map_priorities", year_from=2023, year_to=2026, entities=[])
+    fig = maps.choropleth_map(values, "fr", legend="APD reçue (€)", hover="APD reçue", money=True, priorities=priorities)
+    countries, outline = fig.data[0], fig.data[1]
+    assert len(countries.locations) == len(countries.geojson["features"]) > 150
+    at = list(countries.locations).index("COD")
+    assert countries.z[at] == 280000.0
+    assert plain(countries.customdata[at][1]) == "280 000 €"
+    assert "Pays prioritaire de : Coopération belge (fédéral)" in countries.customdata[at][2]
+    norway = list(countries.locations).index("NOR")
+    assert countries.z[norway] < 0 and countries.customdata[norway][1] == "aucune donnée"
+    assert [plain(x) for x in countries.colorbar.ticktext] == ["aucune donnée", "100 000 €", "200 000 €"]
+    # The outline trace carries only the priority countries' shapes, not the world again.
+    assert sorted(outline.locations) == ["COD", "SEN"] and len(outline.geojson["features"]) == 2
+    nl = maps.choropleth_map(values, "nl", legend="ODA", hover="ODA", money=True)
+    assert plain(nl.data[0].customdata[at][1]) == "€ 280.000"
+
+
+def test_country_search_in_three_languages_and_codes():
+    assert country_search.find("République démocratique du Congo")[0] == "COD"
+    assert country_search.find("cd") == ["COD"]
+    assert country_search.find("cod") == ["COD"]
+    assert country_search.find("Congo")[:2] == ["COG", "COD"]
+    assert country_search.find("Kongo")[0] in ("COD", "COG")
+    assert country_search.find("Senegal") == ["SEN"]
+    assert country_search.find("Verenigde Staten")[0] == "USA"
+    assert country_search.find("cote d'ivoire")[0] == "CIV"  # accents optional
+    assert country_search.find("") == []
+    assert country_search.find("zzzzqqqq") == []
+
+
+# --- Pages in AppTest ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(fixture_db, monkeypatch):
+    monkeypatch.setattr(ui, "today", lambda: TODAY)
+    return AppTest.from_file("../app.py", default_timeout=60)
+
+
+def open_map(app, **query) -> AppTest:
+    # The first run goes through app.py (language switch, navigation), as a browser's would.
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page("pages/map.py")
+    return app.run()
+
+
+def test_map_page_defaults(app):
+    open_map(app)
+    assert not app.exception
+    assert app.title[0].value == "Carte du monde de l'action internationale"
+    assert plain(app.subheader[0].value) == (
+        "APD reçue (versements), 2023–2026 : 4 pays, République démocratique du Congo en tête (280 000 €)"
+    )
+    assert len(app.get("plotly_chart")) == 1
+    assert "n'impliquent aucune prise de position officielle" in app.caption[-2].value or any(
+        "prise de position officielle" in c.value for c in app.caption
+    )
+    assert not app.query_params.get("indicateur")
+
+
+def test_map_page_switching_metric_and_filters_updates_figures_and_link(app):
+    open_map(app)
+    app.selectbox(key="map_metric").set_value("missions").run()
+    assert not app.exception
+    assert plain(app.subheader[0].value) == "Missions économiques (nombre), 2023–2026 : 3 pays, Chine en tête (1)"
+    assert app.query_params["indicateur"] == "missions"
+    app.multiselect(key="map_entities").select("Wallonie").run()
+    assert plain(app.subheader[0].value) == "Missions économiques (nombre), 2023–2026 : 2 pays, Chine en tête (1)"
+    assert app.query_params["entites"] == "Wallonie"
+    app.selectbox(key="map_metric").set_value("apd").run()
+    app.slider(key="map_years").set_range(2024, 2024).run()
+    assert plain(app.subheader[0].value) == (
+        "APD reçue (versements), 2024–2024 : 3 pays, République démocratique du Congo en tête (180 000 €)"
+    )
+    assert app.query_params["annees"] == "2024-2024"
+    app.multiselect(key="map_groups").select("400").run()
+    assert not app.get("plotly_chart")  # nothing to draw: a clear message instead of an empty map
+    assert "Aucun pays n'a de donnée" in app.info[0].value
+
+
+def test_map_page_reopens_a_shared_link_exactly(app):
+    open_map(app, indicateur="accords", annees="2024-2025", statuts="tous", couches="bureaux", lang="nl")
+    assert not app.exception
+    assert app.title[0].value == "Wereldkaart van het internationale optreden"
+    assert plain(app.subheader[0].value) == "Samenwerkingsakkoorden, 2024–2025: 3 landen, Canada op kop (1)"
+    assert app.selectbox(key="map_metric").value == "accords"
+    assert app.multiselect(key="map_statuses").value == []
+    assert app.slider(key="map_years").value == (2024, 2025)
+    assert not [w for w in app.warning if "Le lien" in w.value or "De link" in w.value]
+    fig = app.get("plotly_chart")[0].proto.spec
+    assert '"Kantoor WBI"' in fig and '"Prioritair land"' not in fig  # only the offices layer is on
+
+
+def test_map_page_invalid_link_gives_notices_and_defaults(app):
+    open_map(app, indicateur="<script>", annees="2026-2020", entites="Nulle part~Wallonie", secteurs="1OO", pays="x")
+    assert not app.exception
+    notices = [w.value for w in app.warning if "Le lien contient" in w.value]
+    assert len(notices) == 4
+    assert plain(app.subheader[0].value).startswith("APD reçue (versements), 2023–2026 : 3 pays")  # Wallonie kept
+    assert app.query_params["entites"] == "Wallonie"
+
+
+def open_country(app, **query) -> AppTest:
+    # The first run goes through app.py (language switch, navigation), as a browser's would.
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page("pages/country.py")
+    return app.run()
+
+
+def test_country_page_dr_congo(app):
+    open_country(app, pays="COD")
+    assert not app.exception
+    assert app.title[0].value == "République démocratique du Congo"
+    assert app.success[0].value == (
+        "Pays prioritaire en 2026 de : Coopération belge (fédéral) ; Wallonie-Bruxelles International."
+    )
+    metrics = {m.label: plain(m.value) for m in app.metric}
+    assert metrics == {
+        "Accords en vigueur": "0",
+        "APD versée": "280 000 €",
+        "APD engagée": "999 999 €",
+        "Missions économiques": "0",
+        "Participants aux missions": "0",
+        "Bureaux sur place": "1",
+    }
+    assert len(app.get("plotly_chart")) == 3  # agreements timeline, ODA by year, ODA by sector
+    assert [i.value for i in app.info] == ["Aucune mission économique vers ce pays."]
+
+
+def test_country_page_picking_a_country_updates_the_link(app):
+    open_country(app)
+    assert "Choisissez un pays" in app.info[0].value
+    app.selectbox(key="country_pick").set_value("SEN").run()  # typed names: see the browser test
+    assert not app.exception
+    assert app.title[0].value == "Sénégal"
+    assert app.query_params["pays"] == "SEN"
+
+
+def test_country_page_without_data_and_with_an_unknown_code(app):
+    open_country(app, pays="NOR")
+    assert not app.exception
+    assert app.info[0].value.startswith("Aucune donnée pour Norvège")
+    assert not app.get("plotly_chart") and not app.metric
+    other = AppTest.from_file("../app.py", default_timeout=60)
+    open_country(other, pays="ZZZ")
+    assert not other.exception
+    assert any("« pays » (ZZZ)" in w.value for w in other.warning)
+    assert "Choisissez un pays" in other.info[0].value
