@@ -1,11 +1,13 @@
 """Atlas des relations internationales: routing only (page config, language, navigation)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from atlas import data, ui
 from atlas.i18n import t
 
-st.set_page_config(page_title="Atlas des relations internationales", page_icon="🌍", layout="wide")
+st.set_page_config(page_title="Atlas des relations internationales", page_icon=str(Path(__file__).parent / "atlas" / "assets" / "favicon.png"), layout="wide")
 lang = ui.language()
 data.ensure_database()
 st.sidebar.caption(t("app.tagline", lang))

@@ -157,11 +157,16 @@ def text_filter(param: str, label: str, key: str, container=st, max_chars: int =
     return text
 
 
+def no_data(lang: str) -> None:
+    """The empty state of a selection that holds nothing: a sentence, never an empty axis."""
+    st.info(t("app.no_data", lang), icon=":material/search_off:")
+
+
 def chart(df, build, lang: str, name: str, key: str, caption: str | None = None, download=None, **kwargs) -> None:
     """A figure under a heading that states its finding, its caption, and the data behind it as
     CSV and Excel; a clear message instead of an empty axis when the selection holds no data."""
     if df.empty:
-        st.info(t("app.no_data", lang), icon="🔎")
+        no_data(lang)
         return
     fig = build(df, lang=lang, **kwargs)
     finding = fig.layout.title.text

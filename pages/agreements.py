@@ -38,13 +38,13 @@ ui.share_link(lang)
 filters = dict(entities=entities, countries=countries, levels=levels, statuses=statuses, search=search)
 
 agreements = data.frame("agreements_list", today=today, follow_up_only=follow_only, **filters)
-st.info(t("agreements.follow_up_rule", lang), icon="⚠️")
+st.info(t("agreements.follow_up_rule", lang), icon=":material/warning:")
 ui.chart(agreements, charts.agreements_gantt, lang, "accords-chronologie", key="agreements_gantt",
          caption=t("agreements.gantt_caption", lang), today=today)
 
 st.header(t("agreements.table_header", lang), divider="gray")
 if agreements.empty:
-    st.info(t("app.no_data", lang), icon="🔎")
+    ui.no_data(lang)
 else:
     shown = agreements.assign(
         country=[geo.country_name(c, lang) for c in agreements.country_iso3],

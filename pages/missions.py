@@ -35,7 +35,7 @@ filters = dict(year_from=year_from, year_to=year_to, organisers=organisers, coun
 
 total = data.frame("missions_by", dimension="total", **filters)
 if total.empty:
-    st.info(t("app.no_data", lang), icon="🔎")
+    ui.no_data(lang)
 else:
     k = total.iloc[0]
     tiles = st.columns(5)
@@ -88,7 +88,7 @@ def mission_table(df, key: str, columns: list[str]) -> None:
 st.header(t("missions.upcoming_header", lang, date=fmt.date(today, lang)), divider="gray")
 upcoming = data.frame("missions_list", today=today, upcoming_only=True, **filters)
 if upcoming.empty:
-    st.info(t("missions.no_upcoming", lang), icon="📅")
+    st.info(t("missions.no_upcoming", lang), icon=":material/event:")
 else:
     st.subheader(t("missions.upcoming_finding", lang, count=len(upcoming), priority=int(upcoming.priority.sum()),
                    next=fmt.date(upcoming.starts_on.iloc[0], lang),
@@ -101,7 +101,7 @@ else:
 st.header(t("missions.table_header", lang), divider="gray")
 missions = data.frame("missions_list", today=today, upcoming_only=False, **filters)
 if missions.empty:
-    st.info(t("app.no_data", lang), icon="🔎")
+    ui.no_data(lang)
 else:
     mission_table(missions, "missions_table",
                   ["starts_on", "destination", "city", "title", "organiser", "kind", "participants_sme",

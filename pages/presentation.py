@@ -17,7 +17,7 @@ opts = slides.options(run)
 bounds = slides.year_bounds(run)
 if bounds is None:
     st.title(t("presentation.page_title", lang))
-    st.info(t("app.no_data", lang))
+    ui.no_data(lang)
     ui.footer(lang)
     st.stop()
 
