@@ -63,4 +63,23 @@ with top_column:
              key="oda_recipients", caption=t("oda.recipients_caption", lang, year=year_to))
 
 ui.sources(data.frame("oda_sources", **filters).source, lang)
+provenance = data.frame("oda_provenance")
+with st.expander(t("oda.provenance", lang, count=len(provenance))):
+    st.caption(t("oda.provenance_caption", lang))
+    st.dataframe(
+        provenance.assign(action=provenance["action"].map(lambda a: t(f"data.action_{a}", lang)),
+                          amount_eur=provenance["amount_eur"].map(lambda v: fmt.money(v, lang)),
+                          rows=provenance["rows"].map(lambda v: fmt.number(v, lang))),
+        hide_index=True, width="stretch",
+        column_order=["source", "file_name", "action", "version", "imported_at", "user_name", "currencies", "rows", "amount_eur"],
+        column_config={
+            "source": st.column_config.TextColumn(t("oda.col_source", lang), width="large"),
+            "file_name": t("data.col_file", lang), "action": t("data.col_action", lang),
+            "version": st.column_config.NumberColumn(t("data.col_version", lang), format="%d"),
+            "imported_at": st.column_config.DatetimeColumn(t("data.col_date", lang), format="DD/MM/YYYY HH:mm"),
+            "user_name": t("data.col_user", lang), "currencies": t("oda.col_currencies", lang),
+            "rows": t("oda.col_rows", lang),
+            "amount_eur": t("oda.col_amount", lang),
+        },
+    )
 ui.footer(lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -164,3 +165,26 @@ def test_provenance_says_which_import_brought_each_source(fixture_db):
         ("OCDE SNPC 2022, donneur 2, agence 91 (crs.txt)", "load", "crs.txt", "analyste", 2, "USD", 1, 200_000.0),
         ("OCDE SNPC 2023, donneur 2, agence 80 (crs.txt)", "load", "crs.txt", "analyste", 2, "USD", 1, 1_000_000.0),
     ]
+
+
+def test_the_oda_page_says_where_its_figures_come_from(fixture_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from atlas import ui
+
+    monkeypatch.setattr(ui, "today", lambda: dt.date(2026, 11, 23))
+    load(fixture_db, "oda", FORMATS / "crs.txt", mode="years", force=True, user="analyste")
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    app.switch_page("pages/oda.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    provenance = next(e for e in app.expander if e.label.startswith("Provenance des chiffres"))
+    table = provenance.dataframe[0].value
+    crs = table[table["file_name"] == "crs.txt"]
+    assert sorted(crs["source"]) == [
+        "OCDE SNPC 2022, donneur 2, agence 80 (crs.txt)",
+        "OCDE SNPC 2022, donneur 2, agence 91 (crs.txt)",
+        "OCDE SNPC 2023, donneur 2, agence 80 (crs.txt)",
+    ]
+    assert set(crs["user_name"]) == {"analyste"} and set(crs["action"]) == {"import"}
+    assert "1\u202f500\u202f000\xa0€" in set(crs["amount_eur"])  # Belgian: narrow spaces, € after
