@@ -7,7 +7,7 @@ with `fr`, `nl` and `en`. A test fails when a key lacks a language.
 from __future__ import annotations
 
 import tomllib
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
@@ -26,9 +26,19 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
     return entries
 
 
-@cache
+def _stamp() -> tuple:
+    """The locale files' names and modification times: a deployment that edits them without
+    restarting the app gets the new texts at the next rerun, never a missing key."""
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(LOCALES_DIR.glob("*.toml")))
+
+
 def catalogue() -> dict[str, dict[str, str]]:
     """key -> {language: text}, from every file of atlas/locales/."""
+    return _load(_stamp())
+
+
+@lru_cache(maxsize=1)
+def _load(stamp: tuple) -> dict[str, dict[str, str]]:
     entries: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALES_DIR.glob("*.toml")):
         with open(path, "rb") as f:
@@ -46,3 +56,63 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
         raise KeyError(f"no translation for {key!r}")
     text = entry.get(lang) or entry[DEFAULT]
     return text.format(**values) if values else text
+
+
+def colon(lang: str) -> str:
+    """« : » with the space French typography wants before it; « : » without it in Dutch and English."""
+    return "\u00a0: " if lang == "fr" else ": "
+
+
+# --- Terms from the data and names of reference tables in the user's language -------------------
+# Appended here (not with t() above) so that this part stays one block: free text of the data
+# (atlas/locales/terms.toml) and the _nl/_en columns of reference tables such as dac_sectors.
+
+_TERMS: tuple = (None, {})  # (the catalogue the index was built from, its index): swapped whole
+
+
+def _term_key(text: str) -> str:
+    """Case, accents, apostrophes and spaces do not tell terms apart (« bilateral » = « Bilatéral »)."""
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(bare.replace("\u2019", "'").casefold().split())
+
+
+def _term_index() -> dict[tuple[str, str], dict[str, str]]:
+    global _TERMS
+    entries, (indexed, index) = catalogue(), _TERMS
+    if indexed is entries:
+        return index
+    index = {}  # a new catalogue (first call, or locale files edited): index it again
+    terms = [(k.split(".", 2)[1:], v) for k, v in entries.items() if k.startswith("term.") and k.count(".") >= 2]
+    # Keys first, then the French, Dutch and English texts: a data value equal to a key always
+    # finds that entry, even where another entry's translation reads the same.
+    for field in (None, "fr", "nl", "en"):
+        for (kind, key), entry in terms:
+            index.setdefault((kind, _term_key(key if field is None else entry[field])), entry)
+    _TERMS = (entries, index)
+    return index
+
+
+def term(kind: str, value, lang: str = DEFAULT):
+    """A term of the data (`kind` "channel"…) in `lang` when atlas/locales/terms.toml knows it;
+    the value unchanged otherwise (an organisation's name, None, a number): never raises."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    entry = _term_index().get((kind, _term_key(value)))
+    if entry is None:
+        return value
+    return entry.get(lang) or entry[DEFAULT]
+
+
+def localize(frame, lang: str, *columns: str):
+    """A copy of a query result whose `columns` (French, as the queries name them) hold the text
+    in `lang`, from their `<column>_nl` / `<column>_en` siblings (French where a sibling is
+    empty), with the siblings dropped: downloads then carry one language. Idempotent."""
+    out = frame.copy()
+    for column in columns:
+        own = out.get(f"{column}_{lang}")
+        if own is not None and column in out:
+            out[column] = own.where(own.notna(), out[column])
+        out = out.drop(columns=[f"{column}_{code}" for code in LANGUAGES if f"{column}_{code}" in out.columns])
+    return out

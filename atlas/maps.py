@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from atlas import fmt, geo
 from atlas.charts import BLUES, LAND, PRIORITY, STATUS_COLOURS, base_layout
-from atlas.i18n import t
+from atlas.i18n import colon, t
 
 # Offices: colour and shape both tell the agency apart (shape alone survives colour blindness).
 AGENCY_STYLES = {
@@ -109,7 +109,7 @@ def choropleth_map(
         custom.append([
             geo.country_name(iso3, lang),
             format_value(value, money, lang) if has else no_data,
-            "<br>" + t("map.priority_hover", lang) + " : " + priority if priority else "",
+            "<br>" + t("map.priority_hover", lang) + colon(lang) + priority if priority else "",
         ])
     fig = go.Figure(
         go.Choropleth(
@@ -121,7 +121,7 @@ def choropleth_map(
                 "ticktext": [no_data] + [fmt.money_short(v, lang) if money else fmt.number(v, lang) for v in shown],
             },
             customdata=custom,
-            hovertemplate="<b>%{customdata[0]}</b><br>" + hover + " : %{customdata[1]}%{customdata[2]}<extra></extra>",
+            hovertemplate="<b>%{customdata[0]}</b><br>" + hover + colon(lang) + "%{customdata[1]}%{customdata[2]}<extra></extra>",
             name=legend, showlegend=False,
         )
     )

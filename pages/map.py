@@ -107,17 +107,20 @@ filters = {
     "sector_groups": groups, "statuses": statuses,
 }
 spec = maps.METRICS[metric]
-values = data.frame(spec.query, **{k: filters[k] for k in spec.params})
-values = values.rename(columns={spec.column: "value"})[["country_iso3", "value"]]
+result = data.frame(spec.query, **{k: filters[k] for k in spec.params})
+values = result.rename(columns={spec.column: "value"})[["country_iso3", "value"]]
 metric_name = t(f"map.metric.{metric}", lang)
 
 if values.empty:
     st.info(t("map.empty", lang, metric=metric_name))
 else:
     leader = values.loc[values["value"].idxmax()]
+    # The years that hold the figures (ODA, missions), else the chosen span (agreements in force).
+    start, end = (int(result.first_year.iloc[0]), int(result.last_year.iloc[0])) if "first_year" in result else years
     span = (
-        t("map.years_span", lang, start=years[0], end=years[1]) if "year_from" in spec.params
-        else t("map.all_years", lang)
+        t("map.all_years", lang) if "year_from" not in spec.params
+        else str(start) if start == end
+        else t("map.years_span", lang, start=start, end=end)
     )
     st.subheader(t(
         "map.finding", lang, metric=metric_name, years=span, countries=len(values),

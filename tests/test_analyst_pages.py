@@ -219,6 +219,18 @@ def test_mission_findings(fixture_db):
     )
 
 
+def test_mission_costs_by_year_keep_the_years_without_missions():
+    import pandas as pd
+
+    by_year = pd.DataFrame({"value": [2019, 2022], "missions": [1, 2], "participants": [10, 20],
+                            "cost_eur": [1000.0, 3000.0], "fees_eur": [100.0, 300.0],
+                            "net_cost_eur": [900.0, 2700.0], "cost_per_participant": [100.0, 150.0]})
+    fig = charts.mission_costs(by_year, "year", "fr")
+    net = fig.data[0]
+    assert list(net.x) == ["2019", "2020", "2021", "2022"]
+    assert list(net.y) == [900.0, 0.0, 0.0, 2700.0]
+
+
 # --- Pages in AppTest ------------------------------------------------------------------------
 
 

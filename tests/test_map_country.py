@@ -32,11 +32,13 @@ def test_map_year_bounds_span_oda_and_missions(fixture_db):
 
 
 def test_map_oda_sums_disbursements_with_filters(fixture_db):
-    # COD: 100 000 (2023) + 200 000 - 20 000 (2024); the 999 999 commitment is left out.
+    # COD: 100 000 (2023) + 200 000 - 20 000 (2024); the 999 999 commitment is left out. The
+    # filter asks 2023–2026, the disbursements span 2023–2024: the title names the latter.
     assert run(fixture_db, "map_oda", year_from=2023, year_to=2026, entities=[], sector_groups=[]) == [
-        ("COD", 280000.0), ("BDI", 100000.0), ("FRA", 100000.0), ("SEN", 50000.0),
+        ("COD", 280000.0, 2023, 2024), ("BDI", 100000.0, 2023, 2024), ("FRA", 100000.0, 2023, 2024),
+        ("SEN", 50000.0, 2023, 2024),
     ]
-    assert run(fixture_db, "map_oda", year_from=2024, year_to=2024, entities=["Wallonie"], sector_groups=[]) == [
+    assert [r[:2] for r in run(fixture_db, "map_oda", year_from=2024, year_to=2024, entities=["Wallonie"], sector_groups=[])] == [
         ("COD", 180000.0), ("BDI", 100000.0), ("FRA", 100000.0),
     ]
     # 43010 (group 400) is the only multisector row, and it has no country.
@@ -65,7 +67,7 @@ def test_map_partners_fall_back_to_the_country_point(fixture_db):
 
 def test_map_missions_count_cost_and_entity(fixture_db):
     assert run(fixture_db, "map_missions", year_from=2023, year_to=2026, entities=[]) == [
-        ("CHN", 1, 80000.0, 120), ("MAR", 1, 100000.0, 12), ("SEN", 1, 50000.0, 5),
+        ("CHN", 1, 80000.0, 120, 2025, 2026), ("MAR", 1, 100000.0, 12, 2025, 2026), ("SEN", 1, 50000.0, 5, 2025, 2026),
     ]
     assert [r[0] for r in run(fixture_db, "map_missions", year_from=2026, year_to=2026, entities=["Wallonie"])] == ["SEN"]
 
@@ -122,7 +124,7 @@ def test_map_figure_one_trace_for_every_country_in_belgian_formats(fixture_db):
     at = list(countries.locations).index("COD")
     assert countries.z[at] == 280000.0
     assert plain(countries.customdata[at][1]) == "280 000 €"
-    assert "Pays prioritaire de : Coopération belge (fédéral)" in countries.customdata[at][2]
+    assert "Pays prioritaire de : Coopération belge (fédéral)" in plain(countries.customdata[at][2])
     norway = list(countries.locations).index("NOR")
     assert countries.z[norway] < 0 and countries.customdata[norway][1] == "aucune donnée"
     assert [plain(x) for x in countries.colorbar.ticktext] == ["aucune donnée", "100 000 €", "200 000 €"]
@@ -168,7 +170,7 @@ def test_map_page_defaults(app):
     assert not app.exception
     assert app.title[0].value == "Carte du monde de l'action internationale"
     assert plain(app.subheader[0].value) == (
-        "APD reçue (versements), 2023–2026 : 4 pays, République démocratique du Congo en tête (280 000 €)"
+        "APD reçue (versements), 2023–2024 : 4 pays, République démocratique du Congo en tête (280 000 €)"
     )
     assert len(app.get("plotly_chart")) == 1
     assert "n'impliquent aucune prise de position officielle" in app.caption[-2].value or any(
@@ -181,15 +183,15 @@ def test_map_page_switching_metric_and_filters_updates_figures_and_link(app):
     open_map(app)
     app.selectbox(key="map_metric").set_value("missions").run()
     assert not app.exception
-    assert plain(app.subheader[0].value) == "Missions économiques (nombre), 2023–2026 : 3 pays, Chine en tête (1)"
+    assert plain(app.subheader[0].value) == "Missions économiques (nombre), 2025–2026 : 3 pays, Chine en tête (1)"
     assert app.query_params["indicateur"] == "missions"
     app.multiselect(key="map_entities").select("Wallonie").run()
-    assert plain(app.subheader[0].value) == "Missions économiques (nombre), 2023–2026 : 2 pays, Chine en tête (1)"
+    assert plain(app.subheader[0].value) == "Missions économiques (nombre), 2025–2026 : 2 pays, Chine en tête (1)"
     assert app.query_params["entites"] == "Wallonie"
     app.selectbox(key="map_metric").set_value("apd").run()
     app.slider(key="map_years").set_range(2024, 2024).run()
     assert plain(app.subheader[0].value) == (
-        "APD reçue (versements), 2024–2024 : 3 pays, République démocratique du Congo en tête (180 000 €)"
+        "APD reçue (versements), 2024 : 3 pays, République démocratique du Congo en tête (180 000 €)"
     )
     assert app.query_params["annees"] == "2024-2024"
     app.multiselect(key="map_groups").select("400").run()
@@ -215,7 +217,7 @@ def test_map_page_invalid_link_gives_notices_and_defaults(app):
     assert not app.exception
     notices = [w.value for w in app.warning if "Le lien contient" in w.value]
     assert len(notices) == 4
-    assert plain(app.subheader[0].value).startswith("APD reçue (versements), 2023–2026 : 3 pays")  # Wallonie kept
+    assert plain(app.subheader[0].value).startswith("APD reçue (versements), 2024 : 3 pays")  # Wallonie kept; its ODA is all of 2024
     assert app.query_params["entites"] == "Wallonie"
 
 
