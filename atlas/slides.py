@@ -287,7 +287,7 @@ def key_figures_slide(run: Runner, spec: DeckSpec, lang: str, today: dt.date) ->
         KeyFigure(t("presentation.kpi.oda_gni", lang, year=int(k.national_year)) if ratio is not None
                   else t("presentation.kpi.oda_gni_none", lang),
                   fmt.percent(ratio, lang),
-                  t("presentation.kpi.oda_gni_note", lang) + (f" ({t('oda.preliminary', lang)})" if k.national_preliminary else "")),
+                  (f"{t('oda.preliminary', lang)} · " if k.national_preliminary else "") + t("presentation.kpi.oda_gni_note", lang)),
         KeyFigure(t("presentation.kpi.missions", lang, start=spec.year_from, end=spec.year_to), fmt.number(k.missions, lang),
                   t("presentation.kpi.missions_note", lang, net=fmt.money_short(k.missions_net_cost_eur, lang))),
     ]
@@ -362,7 +362,9 @@ def agreements_slide(run: Runner, spec: DeckSpec, lang: str, today: dt.date) -> 
         lines.append(t("presentation.agreements.expiring_line", lang, partner=r.partner,
                        country=geo.country_name(r.country_iso3, lang), date=fmt.date(r.ends_on, lang)))
     for r in df[df.is_new].sort_values("signed_on", ascending=False).itertuples():
-        lines.append(t("presentation.agreements.new_line", lang, partner=r.partner, country=geo.country_name(r.country_iso3, lang),
+        # An agreement under negotiation is not signed yet: its date is when the talks opened.
+        key = "presentation.agreements.negotiating_line" if r.status == "negotiating" else "presentation.agreements.new_line"
+        lines.append(t(key, lang, partner=r.partner, country=geo.country_name(r.country_iso3, lang),
                        date=fmt.date(r.signed_on, lang), status=t(f"status.{r.status}", lang)))
     if len(lines) > MAX_LINES:
         lines = lines[: MAX_LINES - 1] + [t("presentation.more", lang, count=len(lines) - MAX_LINES + 1)]

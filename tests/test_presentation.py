@@ -148,7 +148,7 @@ def test_key_figures_under_filters(run):
         ("Pays prioritaires", "2", "en 2026"),
         # 2024: 200 000 + 100 000 + 100 000 - 20 000; COD is a priority (180 000 / 380 000 = 47 %).
         ("APD versée en 2024", "380 000 €", "dont 47 % vers les pays prioritaires"),
-        ("APD/RNB de la Belgique en 2023", "0,44 %", "objectif : 0,7 % (provisoire)"),
+        ("APD/RNB de la Belgique en 2023", "0,44 %", "provisoire · objectif : 0,7 %"),
         # M1 100 000 - (10×100 + 2×300), M2 50 000 - 5×100, M3 80 000 - (100×100 + 20×300): 211 900 €.
         ("Missions économiques 2023–2026", "3", "coût net : 211 900 €"),
     ]
@@ -162,7 +162,7 @@ def test_agreements_slide_lists_what_ends_within_a_year(run):
     slide = slides.build_slide("accords", run, spec, "fr", TODAY)
     assert slide.title == "2 accords en vigueur, 1 signés sur la période, 1 arrivent à échéance d'ici un an"
     assert slide.lines == ["Échéance le 30 juin 2027 : République du Sénégal (Sénégal)",
-                           "Signé le 1 janvier 2024 : Ville de Kinshasa (République démocratique du Congo), en négociation"]
+                           "En négociation depuis le 1 janvier 2024 : Ville de Kinshasa (République démocratique du Congo)"]
 
 
 def test_every_slide_builds_with_its_figure_and_an_empty_selection_gives_messages(run):
