@@ -4,7 +4,7 @@ flow, sector and channel, and its concentration on priority countries."""
 import streamlit as st
 
 from atlas import charts, data, fmt, geo, ui
-from atlas.i18n import t
+from atlas.i18n import localize, t
 
 lang = ui.lang()
 st.title(t("oda.title", lang))
@@ -18,7 +18,9 @@ if bounds.year_from != bounds.year_from:  # NaN: no ODA at all
 
 state = ui.query_state(lang)
 options = data.frame("oda_options")
-choices = {kind: dict(zip(part.value, part.label)) for kind, part in options.groupby("kind")}
+# DAC sector names in the user's language, sorted in it (the query sorts the French ones).
+choices = {kind: dict(sorted(zip(part.value, localize(part, lang, "label").label), key=lambda vl: geo.fold(vl[1])))
+           for kind, part in options.groupby("kind")}
 left, middle, right, last = st.columns([3, 3, 3, 3])
 year_from, year_to = ui.year_filter(state, "annees", t("oda.filter_years", lang),
                                     (int(bounds.year_from), int(bounds.year_to)), key="oda_filter_years", container=left)
@@ -40,18 +42,19 @@ if not gni.empty:
     preliminary = f" ({t('oda.preliminary', lang)})" if latest.preliminary else ""
     tiles = st.columns(3)
     tiles[0].metric(t("oda.kpi_ratio", lang, year=int(latest.year)) + preliminary, fmt.percent(latest.oda_gni, lang))
-    tiles[1].metric(t("oda.kpi_oda", lang, year=int(latest.year)), fmt.money(latest.oda_eur, lang))
-    tiles[2].metric(t("oda.kpi_gap", lang, year=int(latest.year)), fmt.money(max(float(latest.gap_eur), 0), lang),
+    tiles[1].metric(t("oda.kpi_oda", lang, year=int(latest.year)), fmt.money_short(latest.oda_eur, lang),
+                    help=fmt.money(latest.oda_eur, lang))
+    tiles[2].metric(t("oda.kpi_gap", lang, year=int(latest.year)), fmt.money_short(max(float(latest.gap_eur), 0), lang),
                     help=t("oda.kpi_gap_help", lang))
 ui.chart(gni, charts.oda_gni, lang, "apd-rnb-objectif-0-7", key="oda_gni", caption=t("oda.gni_caption", lang))
 
 st.header(t("oda.entities_header", lang), divider="gray")
 ui.chart(data.frame("oda_by_year", **filters), charts.oda_flows, lang, "apd-entites-par-annee", key="oda_flows",
          caption=t("oda.flows_caption", lang))
-ui.chart(data.frame("oda_by_sector", **filters), charts.oda_sectors, lang, "apd-par-secteur", key="oda_sectors",
-         caption=t("oda.sectors_caption", lang))
-ui.chart(data.frame("oda_by_channel", **filters), charts.oda_channels, lang, "apd-par-canal", key="oda_channels",
-         caption=t("oda.disbursements_caption", lang))
+ui.chart(charts.sector_names(data.frame("oda_by_sector", **filters), lang), charts.oda_sectors, lang, "apd-par-secteur",
+         key="oda_sectors", caption=t("oda.sectors_caption", lang))
+ui.chart(charts.channel_names(data.frame("oda_by_channel", **filters), lang), charts.oda_channels, lang, "apd-par-canal",
+         key="oda_channels", caption=t("oda.disbursements_caption", lang))
 
 st.header(t("oda.concentration_header", lang), divider="gray")
 share_column, top_column = st.columns(2, gap="large")
