@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import fmt, geo
-from atlas.i18n import t
+from atlas.i18n import colon, localize, t, term
 
 EMPTY_TOPOJSON = "data:application/json," + quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 # Maps draw every shape from our own GeoJSON; plotly.js must not fetch its world topojson from a
@@ -137,7 +138,7 @@ def oda_flows(df, lang: str) -> go.Figure:
         if not part.empty:
             fig.add_bar(x=part.year, y=part.amount_eur, name=t(f"oda.flow.{flow}", lang), marker_color=colour,
                         hovertext=[fmt.money(v, lang) for v in part.amount_eur],
-                        hovertemplate="%{x} : %{hovertext}<extra>%{fullData.name}</extra>")
+                        hovertemplate="%{x}" + colon(lang) + "%{hovertext}<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="group")
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(**_money_axis(lang))
@@ -148,8 +149,24 @@ def _share_finding(key: str, lang: str, name: str, share) -> str:
     return t(key, lang, name=name, share=fmt.percent(share, lang, 0))
 
 
+def sector_names(df, lang: str):
+    """queries/oda_by_sector.sql with its group, category and sector names in `lang` (OECD
+    English, our Dutch; data/reference/dac_sectors.csv), one language left for the downloads."""
+    return localize(df, lang, "group_name", "category_name", "sector_name")
+
+
+def channel_names(df, lang: str):
+    """queries/oda_by_channel.sql with the channels in `lang` where atlas/locales/terms.toml
+    knows them (the data's free text otherwise); None stays None."""
+    return df.assign(channel=[term("channel", c, lang) for c in df.channel])
+
+
+SECTOR_BARS = 20  # purpose codes drawn; a synthetic CRS has 259, a chart of 259 bars is unreadable
+
+
 def oda_sectors(df, lang: str) -> go.Figure:
     """Disbursements by DAC purpose code, coloured by DAC group (queries/oda_by_sector.sql)."""
+    df = sector_names(df, lang)
     unknown = t("oda.sector_unknown", lang)
     groups = df.group_name.fillna(unknown)
     totals = df.amount_eur.groupby(groups).sum().sort_values(ascending=False)
@@ -160,10 +177,14 @@ def oda_sectors(df, lang: str) -> go.Figure:
                 sector=top.sector_name if isinstance(top.sector_name, str) else unknown,
                 amount=fmt.money_short(top.amount_eur, lang))
     fig = go.Figure()
+    # The finding counts every code; the bars show the largest ones (the download holds them all).
+    df, groups = df.head(SECTOR_BARS), groups.head(SECTOR_BARS)
     labels = [n if isinstance(n, str) else f"{unknown} ({c or '–'})" for n, c in zip(df.sector_name, df.sector_code)]
     order = list(labels)
     for i, group in enumerate(totals.index):
         mask = (groups == group).to_list()
+        if not any(mask):
+            continue
         part = df[mask]
         hover = [
             f"<b>{label}</b><br>{group} › {cat if isinstance(cat, str) else unknown}<br>"
@@ -179,7 +200,7 @@ def oda_sectors(df, lang: str) -> go.Figure:
 
 def oda_channels(df, lang: str) -> go.Figure:
     """Disbursements by channel of delivery (queries/oda_by_channel.sql)."""
-    labels = [c if isinstance(c, str) else t("oda.channel_unknown", lang) for c in df.channel]
+    labels = [c if isinstance(c, str) else t("oda.channel_unknown", lang) for c in channel_names(df, lang).channel]
     finding = _share_finding("oda.channels_finding", lang, labels[0], df.share.iloc[0])
     fig = go.Figure()
     _hbar(fig, labels, df.amount_eur, lang, BLUES[4])
@@ -304,7 +325,7 @@ def agreement_counts(df, dimension: str, lang: str, limit: int = 12) -> go.Figur
         if not part.empty:
             fig.add_bar(y=[labels[v] for v in part.value], x=part.agreements, orientation="h", marker_color=colour,
                         name=t(f"status.{status}", lang),
-                        hovertemplate="%{y} : %{x}<extra>%{fullData.name}</extra>")
+                        hovertemplate="%{y}" + colon(lang) + "%{x}<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[labels[v] for v in shown], automargin=True)
     fig.update_xaxes(dtick=1 if n <= 10 else None, tickformat="d")
@@ -314,7 +335,14 @@ def agreement_counts(df, dimension: str, lang: str, limit: int = 12) -> go.Figur
 def mission_costs(df, dimension: str, lang: str, limit: int = 15) -> go.Figure:
     """Cost of the missions per value of one dimension: fees paid by the firms plus the net
     public cost (queries/missions_by.sql)."""
-    rows = df.sort_values("value") if dimension == "year" else df.head(limit)
+    if dimension == "year":  # every year of the span, a year without missions at zero, not skipped
+        span = pd.Index(range(int(df.value.min()), int(df.value.max()) + 1), name="value")
+        counts = ["missions", "participants", "cost_eur", "fees_eur", "net_cost_eur"]
+        rows = df.astype({"value": int}).set_index("value").reindex(span)
+        rows[counts] = rows[counts].fillna(0)
+        rows = rows.reset_index()
+    else:
+        rows = df.head(limit)
     labels = [_value_label(dimension, v, lang) for v in rows.value]
     total_net = df.net_cost_eur.sum()
     if dimension == "year":

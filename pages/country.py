@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import charts, country_search, data, fmt, geo, ui
-from atlas.i18n import t
+from atlas.i18n import localize, t
 
 EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
 
@@ -133,15 +133,17 @@ if not has_oda:
 else:
     oda_filters = {**EVERY_YEAR, "entities": [], "sectors": [], "countries": [iso3]}
     ui.chart(data.frame("oda_by_year", **oda_filters), charts.oda_flows, lang, f"apd-annees-{iso3}", key="country_oda_years")
-    ui.chart(data.frame("oda_by_sector", **oda_filters), charts.oda_sectors, lang, f"apd-secteurs-{iso3}",
-             key="country_oda_sectors")
+    ui.chart(charts.sector_names(data.frame("oda_by_sector", **oda_filters), lang), charts.oda_sectors, lang,
+             f"apd-secteurs-{iso3}", key="country_oda_sectors")
     sectors = data.frame("country_oda_by_sector", iso3=iso3)
+    categories = localize(data.frame("dac_categories"), lang, "category_name")
+    category_names = dict(zip(categories.category_code, categories.category_name))  # in the user's language
     with st.expander(t("country.oda_sector_table", lang)):
         st.dataframe(
             [
                 {
-                    t("country.col.sector", lang): s.category_name if isinstance(s.category_name, str)
-                    else t("country.sector_unknown", lang),
+                    t("country.col.sector", lang): category_names.get(s.category_code, s.category_name)
+                    if isinstance(s.category_name, str) else t("country.sector_unknown", lang),
                     t("country.col.committed", lang): fmt.money(s.committed_eur, lang),
                     t("country.col.disbursed", lang): fmt.money(s.disbursed_eur, lang),
                 }

@@ -305,3 +305,19 @@ def test_missions_page_in_dutch_with_a_kind_from_the_link(app):
     assert not app.exception
     assert {m.label: plain(m.value) for m in app.metric}["Netto overheidskosten"] == "€ 211.900"
     assert len(app.dataframe) == 2  # the upcoming missions and all missions
+
+
+def test_the_sector_chart_draws_the_20_largest_codes_and_its_finding_counts_them_all():
+    import pandas as pd
+
+    rows = pd.DataFrame({
+        "group_code": [100] * 30, "group_name": ["Infrastructures et services sociaux"] * 30,
+        "category_code": [111] * 30, "category_name": ["Éducation"] * 30,
+        "sector_code": [str(11110 + i) for i in range(30)], "sector_name": [f"Secteur {i}" for i in range(30)],
+        "amount_eur": [float(300 - i) for i in range(30)],
+    })
+    rows["share"] = rows.amount_eur / rows.amount_eur.sum()
+    fig = charts.oda_sectors(rows, "fr")
+    assert sum(len(trace.y) for trace in fig.data) == 20
+    assert list(fig.data[0].y[:2]) == ["Secteur 0", "Secteur 1"]
+    assert "reçoit 100 % des versements" in plain(fig.layout.title.text)
