@@ -27,14 +27,22 @@ def database() -> Database:
 
 
 def ensure_database() -> Database:
-    """The published database, built from the shipped sample on first start."""
+    """The published database, built from the shipped sample on first start, and brought to
+    this code's schema when an older Atlas wrote it."""
     db = database()
     if not db.exists():
         from atlas.versions import build
 
         with st.spinner("Première ouverture : construction de la base d'exemple…"):
             build(db)
+    elif _missing_columns(str(db.path), db.stamp()):
+        db.upgrade()
     return db
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _missing_columns(path: str, stamp: tuple) -> list[str]:
+    return Database(path).missing_columns()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -16,6 +16,7 @@ thus be rebuilt, and a rollback is one more import.
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import hashlib
 import os
@@ -95,6 +96,30 @@ class Database:
         con.execute("ATTACH $path AS atlas (READ_ONLY)", {"path": str(self.path)})
         con.execute("USE atlas")
         return con
+
+    def missing_columns(self) -> list[str]:
+        """Columns this code expects that the published file lacks (`table.column`): a file
+        written by an older Atlas, before a contract column or a reference column was added."""
+        con = self.reader()
+        try:
+            have = {
+                f"{table}.{column}"
+                for table, column in con.execute(
+                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = 'atlas'"
+                ).fetchall()
+            }
+        finally:
+            con.close()
+        wanted = [f"{ds.name}.{c}" for ds in DATASETS.values() for c in ds.column_names]
+        for table, path in REFERENCE_TABLES.items():
+            with open(path, encoding="utf-8", newline="") as f:
+                wanted += [f"{table}.{c}" for c in next(csv.reader(f))]
+        return [w for w in wanted if w not in have]
+
+    def upgrade(self) -> None:
+        """Bring the published file to this code's schema; no data changes, no new version."""
+        with self.transaction():
+            pass  # every transaction runs create_schema before anything else
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
@@ -186,9 +211,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE {rows} ADD COLUMN IF NOT EXISTS {q(c.name)} {c.sql_type}")
         names = ", ".join(q(c) for c in ds.column_names)
         con.execute(f"CREATE OR REPLACE VIEW {q(ds.name)} AS SELECT {names} FROM {rows} WHERE _removed_in IS NULL")
+    # Reference tables ship with the code (data/geo, data/reference): every write refreshes them.
     for table, path in REFERENCE_TABLES.items():
         con.execute(
-            f"CREATE TABLE IF NOT EXISTS {q(table)} AS SELECT * FROM read_csv($path, header=true)",
+            f"CREATE OR REPLACE TABLE {q(table)} AS SELECT * FROM read_csv($path, header=true)",
             {"path": str(path)},
         )
 
@@ -270,51 +296,97 @@ def apply(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: 
     return Change(added=added, changed=changed, removed=removed)
 
 
-def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: int) -> Change:
-    """`apply` for rows without a key: a multiset difference, as cheap as the rows that match.
+# How `_apply_unkeyed` hashes a row; `{}` is the list of columns. A test swaps in a hash with
+# many collisions to check that a collision never loses or invents a row.
+ROW_HASH = "hash({})"
 
-    Numbering every copy of every row (a window over all columns of a million rows) cost more
-    than the rest of an import. Here only rows with an identical twin on the other side are
-    grouped and counted; the others are added or removed outright. Same counts, same content.
+
+def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: int) -> Change:
+    """`apply` for rows without a key: an exact multiset difference, paired by a hash of each row.
+
+    Comparing whole rows (a join or a window over every column of a million rows) cost more than
+    the rest of an import, 10 s when reloading an unchanged file. Here rows are paired by a 64-bit
+    hash of all their columns: a hash found on one side only is rows added or removed outright.
+    For a hash found on both sides, every row bearing it is compared on all columns with one row
+    of the current data (its representative); when all are equal the copies are simply counted,
+    min(new, current) kept. A hash whose rows differ (a collision) is settled by comparing whole
+    rows, numbering the copies of each, so a collision costs time, never a row.
     """
     rows = q("_rows_" + ds.name)
     cols = ds.column_names
     names = ", ".join(q(c) for c in cols)
-    a_names = ", ".join(f"a.{q(c)}" for c in cols)
-    same = _same(cols, "a", "b")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT {names} FROM ({new_state})")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {names} FROM {rows} WHERE _removed_in IS NULL")
-    # Every value found on both sides, with its number of copies in the new (_nc) and current (_cc) rows.
+    row_hash = ROW_HASH.format(names)
+
+    def cols_of(alias: str) -> str:
+        return ", ".join(f"{alias}.{q(c)}" for c in cols)
+
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT {names}, {row_hash} AS _h FROM ({new_state})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {row_hash} AS _h FROM {rows} WHERE _removed_in IS NULL")
+    # Hashes on both sides: copies in the new (_nc) and current (_cc) rows, and a current row (_rep).
+    # (Joined before counting the new rows: a first import against a few current rows then
+    # counts only those few.)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _both AS
-        WITH n AS (SELECT {names}, count(*) AS _nc FROM _new a
-                   WHERE EXISTS (SELECT 1 FROM _cur b WHERE {same}) GROUP BY ALL),
-             c AS (SELECT {names}, count(*) AS _cc FROM _cur a
-                   WHERE EXISTS (SELECT 1 FROM n b WHERE {same}) GROUP BY ALL)
-        SELECT {a_names}, a._nc, b._cc FROM n a JOIN c b ON {same}"""
+        """CREATE OR REPLACE TEMP TABLE _hc AS
+        SELECT _h, count(*) AS _nc, any_value(c._cc) AS _cc, any_value(c._rep) AS _rep
+        FROM _new JOIN (SELECT _h, count(*) AS _cc, min(_rid) AS _rep FROM _cur GROUP BY _h) c USING (_h)
+        GROUP BY _h"""
     )
-    total_new, total_cur, kept = con.execute(
-        "SELECT (SELECT count(*) FROM _new), (SELECT count(*) FROM _cur), "
-        "(SELECT coalesce(sum(least(_nc, _cc)), 0) FROM _both)"
+    # Hashes whose rows are not all equal to their representative, on either side.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _mixed AS
+        SELECT DISTINCT n._h FROM _new n JOIN _hc g USING (_h) JOIN {rows} r ON r.rowid = g._rep
+        WHERE NOT ({_same(cols, 'n', 'r')})"""
+    )
+    if con.execute("SELECT count(*) FROM _hc WHERE _cc > 1").fetchone()[0]:
+        con.execute(
+            f"""INSERT INTO _mixed
+            SELECT DISTINCT c._h FROM _cur c JOIN _hc g USING (_h) JOIN {rows} x ON x.rowid = c._rid
+            JOIN {rows} r ON r.rowid = g._rep
+            WHERE g._cc > 1 AND NOT ({_same(cols, 'x', 'r')})"""
+        )
+    mixed = con.execute("SELECT count(*) FROM _mixed").fetchone()[0]
+    # Rows of hashes found on one side only, then surplus copies of hashes whose rows are all equal.
+    gone = [
+        "SELECT _rid FROM _cur WHERE _h NOT IN (SELECT _h FROM _hc)",
+        """SELECT _rid FROM (
+            SELECT c._rid, g._nc, row_number() OVER (PARTITION BY c._h ORDER BY c._rid) AS _k
+            FROM _cur c JOIN _hc g USING (_h) WHERE g._cc > g._nc AND g._h NOT IN (SELECT _h FROM _mixed))
+        WHERE _k > _nc""",
+    ]
+    added = [
+        f"SELECT {names} FROM _new WHERE _h NOT IN (SELECT _h FROM _hc)",
+        f"""SELECT {names} FROM (
+            SELECT n.*, g._cc, row_number() OVER (PARTITION BY n._h) AS _k FROM _new n JOIN _hc g USING (_h)
+            WHERE g._nc > g._cc AND g._h NOT IN (SELECT _h FROM _mixed))
+        WHERE _k > _cc""",
+    ]
+    if mixed:
+        # Collisions: the n-th copy of a row pairs with the n-th copy of the same row.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _mn AS
+            SELECT {names}, row_number() OVER (PARTITION BY {names}) AS _k
+            FROM _new WHERE _h IN (SELECT _h FROM _mixed)"""
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _mc AS
+            SELECT c._rid, {cols_of('x')}, row_number() OVER (PARTITION BY {cols_of('x')} ORDER BY c._rid) AS _k
+            FROM _cur c JOIN {rows} x ON x.rowid = c._rid WHERE c._h IN (SELECT _h FROM _mixed)"""
+        )
+        pair = f"{_same(cols, 'a', 'b')} AND a._k = b._k"
+        gone.append(f"SELECT _rid FROM _mc a WHERE NOT EXISTS (SELECT 1 FROM _mn b WHERE {pair})")
+        added.append(f"SELECT {names} FROM _mn a WHERE NOT EXISTS (SELECT 1 FROM _mc b WHERE {pair})")
+    con.execute("CREATE OR REPLACE TEMP TABLE _gone AS " + " UNION ALL ".join(gone))
+    (removed,) = con.execute(
+        f"UPDATE {rows} SET _removed_in = $v WHERE rowid IN (SELECT _rid FROM _gone)", {"v": version}
     ).fetchone()
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _gone AS
-        SELECT _rid, false AS _changed FROM _cur a WHERE NOT EXISTS (SELECT 1 FROM _both b WHERE {same})
-        UNION ALL
-        SELECT _rid, false FROM (
-            SELECT a._rid, b._nc, row_number() OVER (PARTITION BY {a_names} ORDER BY a._rid) AS _k
-            FROM _cur a JOIN _both b ON {same} WHERE b._cc > b._nc)
-        WHERE _k > _nc"""
-    )
-    con.execute(f"UPDATE {rows} SET _removed_in = $v WHERE rowid IN (SELECT _rid FROM _gone)", {"v": version})
-    con.execute(
-        f"""INSERT INTO {rows} ({names}, _added_in)
-        SELECT {names}, $v FROM _new a WHERE NOT EXISTS (SELECT 1 FROM _both b WHERE {same})
-        UNION ALL
-        SELECT {names}, $v FROM (SELECT {names}, unnest(range(_nc - _cc)) FROM _both WHERE _nc > _cc)""",
+    (inserted,) = con.execute(
+        f"INSERT INTO {rows} ({names}, _added_in) SELECT {names}, $v FROM ("
+        + " UNION ALL ".join(added) + ")",
         {"v": version},
-    )
-    return Change(added=total_new - kept, changed=0, removed=total_cur - kept)
+    ).fetchone()
+    for table in ("_new", "_cur", "_hc", "_mixed", "_gone", "_mn", "_mc"):
+        con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")  # a million rows held in memory otherwise
+    return Change(added=inserted, changed=0, removed=removed)
 
 
 def state_at_sql(ds: Dataset, version: int) -> str:

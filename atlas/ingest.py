@@ -2,7 +2,9 @@
 
 The file is decoded and split by DuckDB into a table of text (one row per line, with the line
 number a spreadsheet shows); every check is then one SQL query over that table, so validation
-costs the same per row whether the file has ten lines or a million. Nothing here writes to the
+costs the same per row whether the file has ten lines or a million. A file written plainly (as
+programs export: plain numbers, ISO dates and codes) is staged by a faster path whose guards prove
+that the general one would give the same rows and report (`_validate_plain`). Nothing here writes to the
 published database: `stage` leaves a typed `_staged` table in a scratch connection, and
 `atlas.versions` imports it.
 """
@@ -14,13 +16,13 @@ import datetime as dt
 import os
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from atlas import crs, geo, iati
+from atlas import crs, geo
 from atlas.contract import Column, Dataset
 from atlas.db import q, scratch
 
@@ -90,12 +92,14 @@ def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, 
     with open(path, "rb") as f:
         head = f.read(8)
         first_line = (head + f.readline()).decode("utf-8-sig", errors="replace")
-    if iati.looks_like_xml(head + first_line.encode()) or crs.looks_like_crs(first_line):
+    if _looks_like_xml(head + first_line.encode()) or crs.looks_like_crs(first_line):
         if ds.name != "oda":
             return report.fail(
                 f"un fichier IATI ou SNPC de l'OCDE ne peut alimenter que le jeu oda, pas {ds.name}."
             )
-        if iati.looks_like_xml(head + first_line.encode()):
+        if _looks_like_xml(head + first_line.encode()):
+            from atlas import iati
+
             header = iati.read(con, path, report, report.file_name)
         else:
             header = crs.read(con, path, report, report.file_name, first_line.rstrip("\r\n"))
@@ -118,6 +122,16 @@ def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, 
 
 
 # --- Reading ---------------------------------------------------------------------------------
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    # atlas.iati (lxml, pyarrow) is imported only for what may be XML: a third of the start-up
+    # of `python -m atlas load` for every CSV otherwise.
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return False
+    from atlas import iati
+
+    return iati.looks_like_xml(head)
 
 
 def _drop_temp(con, *names: str) -> None:
@@ -152,9 +166,13 @@ def _read_csv(con, path: Path, report: Report) -> list[str] | None:
     if header_line is not None:
         delimiter = _delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=delimiter))
-        _read_into_raw(con, str(path), delimiter, len(header))
+        # Line numbering counts the file's newlines: a second read of the file, done by a thread
+        # while DuckDB reads it (both release the GIL), not after.
+        with ThreadPoolExecutor(1) as pool:
+            newlines = pool.submit(_count_newlines, path)
+            _read_into_raw(con, str(path), delimiter, len(header))
         if not con.execute("SELECT count(*) FROM _rejects WHERE error_type = 'INVALID ENCODING'").fetchone()[0]:
-            _number_csv_lines(con, path, None, delimiter, header, report)
+            _number_csv_lines(con, path, None, delimiter, header, report, newlines.result())
             return header
     # Not UTF-8: decode it here (Windows-1252, or say which line holds unreadable bytes).
     decoded = _decode(path.read_bytes(), report)
@@ -193,7 +211,10 @@ def _read_into_raw(con, csv_path: str, delimiter: str, width: int) -> None:
     )
 
 
-def _number_csv_lines(con, path: Path, text: str | None, delimiter: str, header: list[str], report: Report) -> None:
+def _number_csv_lines(
+    con, path: Path, text: str | None, delimiter: str, header: list[str], report: Report,
+    newlines: tuple[int, bytes] | None = None,
+) -> None:
     """Report malformed lines, then give each row the line number a spreadsheet shows."""
     if delimiter == ";":
         report.notices.append("séparateur « ; » détecté.")
@@ -213,7 +234,7 @@ def _number_csv_lines(con, path: Path, text: str | None, delimiter: str, header:
     # checked by counting newlines, which costs far less than searching for empty lines).
     read = con.execute("SELECT count(*) FROM _rawdata").fetchone()[0]
     if text is None:
-        newlines, last = _count_newlines(path)
+        newlines, last = newlines or _count_newlines(path)
     else:
         newlines, last = text.count("\n"), text[-1:]
     lines = newlines + (0 if last in ("\n", b"\n") else 1)
@@ -290,6 +311,7 @@ def _cell(value) -> str | None:
 
 def _read_excel(con, path: Path, report: Report) -> list[str] | None:
     import openpyxl
+    import pyarrow as pa
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -370,10 +392,12 @@ def _map_header(ds: Dataset, header: list[str], report: Report) -> dict[str, str
 # _num tries the plain form first: one cheap match for the millions of cells written that way.
 # _trim and _empty are trim() and "nothing but spaces", paying for trim() only where a cell
 # starts or ends with a space: on a million cells that is the difference between 0.1 s and 2 s.
+# Both are CASEs: DuckDB evaluates both sides of an AND over a whole vector, so
+# `starts_with(v, ' ') AND trim(v) = ''` would trim every cell.
 NUMBER_SQL = r"""
 CREATE OR REPLACE TEMP MACRO _trim(v) AS
     CASE WHEN starts_with(v, ' ') OR ends_with(v, ' ') THEN trim(v) ELSE v END;
-CREATE OR REPLACE TEMP MACRO _empty(v) AS v IS NULL OR v = '' OR (starts_with(v, ' ') AND trim(v) = '');
+CREATE OR REPLACE TEMP MACRO _empty(v) AS CASE WHEN v IS NULL THEN true WHEN starts_with(v, ' ') THEN trim(v) = '' ELSE v = '' END;
 CREATE OR REPLACE TEMP MACRO _num_text(v) AS
     regexp_replace(trim(v), '[\s\x{00A0}\x{202F}€]', '', 'g');
 CREATE OR REPLACE TEMP MACRO _num_belgian(v) AS TRY_CAST(CASE
@@ -456,9 +480,13 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
         "CREATE OR REPLACE TEMP MACRO _fold(v) AS array_to_string(string_split_regex(nfc_normalize(lower(trim(v))), '\\s+'), ' ')"
     )
     aliases = geo.aliases()
-    con.register("_alias_arrow", pa.table({"alias": list(aliases), "iso3": list(aliases.values())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE _aliases AS SELECT * FROM _alias_arrow")
-    con.unregister("_alias_arrow")
+    # Lists as parameters, not a registered Arrow table: registering imports pandas (0.6 s).
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _aliases AS SELECT unnest($alias) AS alias, unnest($iso3) AS iso3",
+        {"alias": list(aliases), "iso3": list(aliases.values())},
+    )
+    if _validate_plain(con, ds, mapping, report):
+        return
 
     # One pass converts every cell (the raw text is kept beside it for the messages); every check
     # below is then a cheap comparison on _conv, and _staged is a view of its converted columns.
@@ -543,6 +571,124 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
         _report_conversions(con, ds, mapping, report)
 
 
+# The fast path. Most large files are exported by a program: plain numbers, ISO dates, ISO3 codes,
+# nothing to trim. For such a file every check of the general path below passes and no value is
+# normalised, so one aggregate query over the raw text can prove it (each "guard" counts the cells
+# the plain conversion cannot vouch for), and _staged is then a view converting the text with plain
+# casts: no second copy of the rows, no regular expression per cell beyond the guards. If any guard
+# counts a cell, nothing is kept and the general path runs: it alone words problems and notices, so
+# a file gets the same rows and the same report either way (tests/test_import_speed.py).
+PLAIN_NUMBER = r"[-+]?[0-9]+(\.[0-9]+)?"
+PLAIN_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+SMALL_KINDS = ("country",)  # checked on their few distinct spellings (the alias table is looked up)
+
+
+def _plain(col: Column, v: str) -> tuple[str, str | None]:
+    """(SQL of the stored value from raw text `v`, SQL flagging a cell the fast path cannot take)."""
+    filled = f"coalesce({v}, {_sql_text(col.default)})" if col.default is not None else v
+    if col.kind in ("text", "list"):
+        return _typed(col, v), None  # the general conversion itself: cheap, and silent
+    if col.kind == "number":
+        return f"TRY_CAST({filled} AS DOUBLE)", f"NOT regexp_full_match({v}, '{PLAIN_NUMBER}') OR TRY_CAST({v} AS DOUBLE) IS NULL"
+    if col.kind == "int":
+        d = f"TRY_CAST({v} AS DOUBLE)"
+        return (
+            f"TRY_CAST(TRY_CAST({filled} AS DOUBLE) AS BIGINT)",
+            f"NOT regexp_full_match({v}, '{PLAIN_NUMBER}') OR {d} IS NULL OR {d} <> round({d}) OR TRY_CAST({d} AS BIGINT) IS NULL",
+        )
+    if col.kind == "date":
+        return (
+            f"TRY_CAST(try_strptime({filled}, '%Y-%m-%d') AS DATE)",
+            f"NOT regexp_full_match({v}, '{PLAIN_DATE}') OR try_strptime({v}, '%Y-%m-%d') IS NULL",
+        )
+    if col.kind == "bool":
+        return f"CASE {filled} WHEN 'true' THEN true WHEN 'false' THEN false END", f"{v} NOT IN ('true', 'false')"
+    if col.kind == "enum":
+        return filled, f"{v} NOT IN ({', '.join(_sql_text(a) for a in col.allowed)})"
+    if col.kind == "code":
+        match = f" OR NOT regexp_full_match({v}, {_sql_text(col.pattern)})" if col.pattern else ""
+        return filled, f"{v} = '' OR {v} <> trim({v}) OR {v} <> upper({v}){match}"
+    if col.kind == "country":  # only codes that are already the ISO3 they stand for
+        return v, f"(SELECT iso3 FROM _aliases a WHERE a.alias = _fold({v})) IS DISTINCT FROM {v}"
+    raise ValueError(col.kind)
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _plain_ready(col: Column) -> bool:
+    """Whether the plain conversion of the column's default equals the general one."""
+    if col.kind == "enum" and not all(a and a == a.strip().lower() for a in col.allowed):
+        return False
+    if col.default is None or col.kind in ("text", "list"):
+        return True
+    if col.kind in ("number", "int"):
+        return re.fullmatch(PLAIN_NUMBER, col.default) is not None
+    if col.kind == "date":
+        return re.fullmatch(PLAIN_DATE, col.default) is not None
+    if col.kind == "bool":
+        return col.default in ("true", "false")
+    if col.kind == "enum":
+        return col.default == col.default.strip().lower()
+    return col.default == col.default.strip().upper() and col.default != ""
+
+
+def _validate_plain(con, ds: Dataset, mapping: dict[str, str], report: Report) -> bool:
+    """Stage a file written plainly, proving with guards that the general path would agree.
+
+    Returns False, having changed nothing, when any cell needs the general path.
+    """
+    required = [c for c in ds.columns if c.required and c.name in mapping]
+    if not required or not all(_plain_ready(c) for c in ds.columns):
+        return False
+    values, row_guards = [], []
+    for col in ds.columns:
+        if col.name not in mapping:
+            values.append(("NULL" if col.kind == "country" else _typed(col, "NULL")) + f"::{col.sql_type} AS {q(col.name)}")
+            continue
+        v = f"_raw.{mapping[col.name]}"
+        value, guard = _plain(col, v)
+        values.append(f"{value}::{col.sql_type} AS {q(col.name)}")
+        if col.required:
+            # Guards below let only plain text through, so an empty cell is NULL (or blank, for text).
+            row_guards.append(f"_empty({v})" if col.kind in ("text", "list") else f"{v} IS NULL")
+        if guard is None:
+            pass
+        elif col.kind in SMALL_KINDS:
+            bad = con.execute(
+                f"SELECT count(*) FROM (SELECT DISTINCT {mapping[col.name]} AS v FROM _raw) "
+                f"WHERE v IS NOT NULL AND ({_plain(col, 'v')[1]})"
+            ).fetchone()[0]
+            if bad:
+                return False
+        else:
+            row_guards.append(f"{v} IS NOT NULL AND ({guard})")
+        low, high = col.minimum, col.maximum
+        if col.kind in ("number", "int") and (low is not None or high is not None):
+            # Bounds: on the value (a number) or, for integers, on the number before rounding,
+            # which the guard above proved whole.
+            x = value if col.kind == "number" else f"TRY_CAST({v} AS DOUBLE)"
+            outside = [f"{x} {'<=' if col.exclusive_minimum else '<'} {low}"] if low is not None else []
+            outside += [f"{x} > {high}"] if high is not None else []
+            row_guards.append(" OR ".join(outside))
+    defaults = [c for c in ds.columns if c.default is not None and c.name in mapping]
+    found = con.execute(
+        "SELECT count(*)"
+        + "".join(f", count(*) FILTER ({g})" for g in row_guards)
+        + "".join(f", count(*) FILTER (_empty(_raw.{mapping[c.name]}))" for c in defaults)
+        + " FROM _raw"
+    ).fetchone()
+    rows, bad, filled = found[0], found[1 : 1 + len(row_guards)], found[1 + len(row_guards) :]
+    if rows == 0 or any(bad):
+        return False
+    report.rows = rows
+    con.execute("CREATE OR REPLACE TEMP VIEW _staged AS SELECT _line, " + ", ".join(values) + " FROM _raw")
+    _check_staged(con, ds, report)
+    _report_conversions(con, ds, mapping, report, defaults_filled=dict(zip((c.name for c in defaults), filled)))
+    return True
+
+
 def _width(con) -> int:
     return sum(1 for (name,) in con.execute("SELECT column_name FROM (DESCRIBE _raw)").fetchall() if re.fullmatch(r"c\d+", name))
 
@@ -606,8 +752,13 @@ def _check_staged(con, ds: Dataset, report: Report) -> None:
             )
 
 
-def _report_conversions(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None:
-    """Say what was normalised on the way in: every change to a value is reported, counted."""
+def _report_conversions(
+    con, ds: Dataset, mapping: dict[str, str], report: Report, defaults_filled: dict[str, int] | None = None
+) -> None:
+    """Say what was normalised on the way in: every change to a value is reported, counted.
+
+    `defaults_filled` (column -> empty cells), from the fast path, which proved every other count zero.
+    """
     kinds = {  # what was converted -> (SQL condition on a filled cell, French notice)
         "country": ("upper(_trim({src})) IS DISTINCT FROM {t}", "noms ou codes de pays convertis en codes ISO 3166-1 alpha-3"),
         "number": ("TRY_CAST(_trim({src}) AS DOUBLE) IS NULL", "nombres écrits à la belge (virgule décimale, espaces, €) convertis"),
@@ -629,9 +780,12 @@ def _report_conversions(con, ds: Dataset, mapping: dict[str, str], report: Repor
         if col.default is not None:
             counts.append((f"_empty({src})", f"cellules vides complétées par la valeur par défaut « {col.default} »", col.name))
     if counts:
-        found = con.execute(
-            "SELECT " + ", ".join(f"count(*) FILTER ({cond})" for cond, _, _ in counts) + " FROM _conv"
-        ).fetchone()
+        if defaults_filled is not None:
+            found = [defaults_filled.get(column, 0) if cond.startswith("_empty(") else 0 for cond, _, column in counts]
+        else:
+            found = con.execute(
+                "SELECT " + ", ".join(f"count(*) FILTER ({cond})" for cond, _, _ in counts) + " FROM _conv"
+            ).fetchone()
         grouped: dict[str, list[tuple[str, int]]] = {}
         for n, (_, text, column) in zip(found, counts):
             if n:

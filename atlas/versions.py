@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,9 +94,17 @@ def load(
     _check_mode(mode)
     if not db.exists():
         build(db)
-    sha = dbmod.sha256_of(path)
-    if expected_sha256 is not None and sha != expected_sha256:
-        raise Stale("le fichier n'est plus celui de l'aperçu (empreinte SHA-256 différente) : rien n'a été importé ; refaites l'aperçu.")
+    # The SHA-256 is computed by a thread while the file is staged (hashlib releases the GIL);
+    # a confirmation from the page waits for it first, to refuse a file that changed.
+    with ThreadPoolExecutor(1) as pool:
+        sha = pool.submit(dbmod.sha256_of, path)
+        if expected_sha256 is not None and sha.result() != expected_sha256:
+            raise Stale("le fichier n'est plus celui de l'aperçu (empreinte SHA-256 différente) : rien n'a été importé ; refaites l'aperçu.")
+        return _load(db, ds, path, mode, force, user, file_name, sha, base_version)
+
+
+def _load(db, ds, path, mode, force, user, file_name, sha: Future, base_version) -> LoadResult:
+    """`load` once the file's SHA-256 is under way (`sha`), waited for only to record the version."""
     result = LoadResult(Report(ds.name, file_name or Path(path).name))
     try:
         with db.transaction() as con:
@@ -112,7 +121,7 @@ def load(
                 raise Refused(reason)
             dbmod.record_version(
                 con, version, "load", ds.name, change, mode=mode,
-                file_name=result.report.file_name, sha256=sha, user=user,
+                file_name=result.report.file_name, sha256=sha.result(), user=user,
             )
             result.version, result.changes = version, {ds.name: change}
     except _Invalid:

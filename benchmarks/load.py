@@ -13,6 +13,7 @@ sample's rows).
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,8 @@ def main() -> None:
     again = atlas("load", "oda", str(csv_path), "--db", str(db))
     print(f"atlas load (=)  : {again:6.2f} s (même fichier, base déjà à 1 M lignes)")
     print(f"rapport         : {load / bare:.1f}× (objectif ≤ 2×)")
+    # Figures on a shared machine mean little without its load: print it with them.
+    print("charge (1, 5, 15 min) : " + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + f" sur {os.cpu_count()} cœurs")
 
 
 if __name__ == "__main__":

@@ -74,3 +74,15 @@ def test_rollback_restores_identical_content_as_a_new_version(fixture_db, write)
     assert changes["missions"] == Change(0, 1, 0) and changes["oda"] == Change(0, 0, 1)
     assert {name: dataset_rows(fixture_db, name) for name in original} == original
     assert rows(fixture_db, "SELECT DISTINCT action, mode FROM _versions WHERE version = 4") == [("rollback", "version 1")]
+
+
+def test_a_database_written_by_an_older_atlas_is_brought_to_the_schema_at_start(fixture_db):
+    from atlas import data
+
+    with fixture_db.transaction() as con:  # as an Atlas from before the Dutch sector names wrote it
+        con.execute("ALTER TABLE dac_sectors DROP COLUMN name_nl")
+    before = rows(fixture_db, "SELECT count(*), sum(amount_eur), max(version) FROM oda, _versions")
+    assert fixture_db.missing_columns() == ["dac_sectors.name_nl"]
+    data.ensure_database()
+    assert fixture_db.missing_columns() == []
+    assert rows(fixture_db, "SELECT count(*), sum(amount_eur), max(version) FROM oda, _versions") == before
