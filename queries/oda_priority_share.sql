@@ -4,11 +4,10 @@
 -- until_year, open-ended when empty): the definition of overview_kpis.sql. Regional and
 -- unallocated rows count in the total, never as priority.
 -- Columns: year, amount_eur, priority_eur, priority_share.
-WITH disbursed AS (
-    SELECT o.year, o.amount_eur,
-           EXISTS (SELECT 1 FROM priority_countries p
-                   WHERE p.country_iso3 = o.country_iso3
-                     AND p.since_year <= o.year AND coalesce(p.until_year, 9999) >= o.year) AS priority
+-- Summed per year and country first, so that the priority lookup runs on a few thousand groups,
+-- not on every row.
+WITH by_country AS (
+    SELECT o.year, o.country_iso3, sum(o.amount_eur) AS amount_eur
     FROM oda o
     LEFT JOIN dac_sectors s ON CAST(s.code AS VARCHAR) = o.sector_code
     WHERE o.year BETWEEN $year_from AND $year_to
@@ -16,6 +15,14 @@ WITH disbursed AS (
       AND (len($sectors) = 0 OR list_contains($sectors, CAST(s.category_code AS VARCHAR)))
       AND (len($countries) = 0 OR list_contains($countries, o.country_iso3))
       AND o.flow = 'disbursement'
+    GROUP BY o.year, o.country_iso3
+),
+disbursed AS (
+    SELECT d.year, d.amount_eur,
+           EXISTS (SELECT 1 FROM priority_countries p
+                   WHERE p.country_iso3 = d.country_iso3
+                     AND p.since_year <= d.year AND coalesce(p.until_year, 9999) >= d.year) AS priority
+    FROM by_country d
 )
 SELECT year, sum(amount_eur) AS amount_eur,
        coalesce(sum(amount_eur) FILTER (WHERE priority), 0) AS priority_eur,

@@ -2,8 +2,10 @@
 -- $year_to, same filters as oda_by_year; regional and unallocated rows left out.
 -- Columns: country_iso3, amount_eur, share (of all disbursements shown, unallocated included),
 -- priority (a priority of at least one entity in $year_to, as in oda_priority_share).
-WITH filtered AS (
-    SELECT o.country_iso3, o.amount_eur
+-- One pass: disbursements summed per country (unallocated as one NULL group) with the total as a
+-- window; the priority flag is then looked up for the few countries kept, not for every row.
+WITH by_country AS (
+    SELECT o.country_iso3, sum(o.amount_eur) AS amount_eur
     FROM oda o
     LEFT JOIN dac_sectors s ON CAST(s.code AS VARCHAR) = o.sector_code
     WHERE o.year BETWEEN $year_from AND $year_to
@@ -11,15 +13,16 @@ WITH filtered AS (
       AND (len($sectors) = 0 OR list_contains($sectors, CAST(s.category_code AS VARCHAR)))
       AND (len($countries) = 0 OR list_contains($countries, o.country_iso3))
       AND o.flow = 'disbursement'
+    GROUP BY o.country_iso3
 ),
-total AS (SELECT sum(amount_eur) AS amount_eur FROM filtered)
-SELECT f.country_iso3, sum(f.amount_eur) AS amount_eur,
-       sum(f.amount_eur) / nullif(any_value(total.amount_eur), 0) AS share,
+shared AS (
+    SELECT country_iso3, amount_eur, amount_eur / nullif(sum(amount_eur) OVER (), 0) AS share FROM by_country
+)
+SELECT f.country_iso3, f.amount_eur, f.share,
        EXISTS (SELECT 1 FROM priority_countries p
                WHERE p.country_iso3 = f.country_iso3
                  AND p.since_year <= $year_to AND coalesce(p.until_year, 9999) >= $year_to) AS priority
-FROM filtered f, total
+FROM shared f
 WHERE f.country_iso3 IS NOT NULL
-GROUP BY f.country_iso3
-ORDER BY amount_eur DESC, f.country_iso3
+ORDER BY f.amount_eur DESC, f.country_iso3
 LIMIT 15
