@@ -6,6 +6,7 @@ with `fr`, `nl` and `en`. A test fails when a key lacks a language.
 
 from __future__ import annotations
 
+import time
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -32,9 +33,15 @@ def _stamp() -> tuple:
     return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(LOCALES_DIR.glob("*.toml")))
 
 
+_seen = [float("-inf"), ()]  # [when the locale files were last looked at, their stamp]
+
+
 def catalogue() -> dict[str, dict[str, str]]:
-    """key -> {language: text}, from every file of atlas/locales/."""
-    return _load(_stamp())
+    """key -> {language: text}, from every file of atlas/locales/ (looked at once a second)."""
+    now = time.monotonic()
+    if now - _seen[0] > 1.0:
+        _seen[:] = [now, _stamp()]
+    return _load(_seen[1])
 
 
 @lru_cache(maxsize=1)

@@ -39,3 +39,15 @@ def test_belgian_formats():
     assert plain(fmt.number(1234567)) == "1 234 567"
     assert plain(fmt.money_short(2.6e9)) == "2,6 Md €"
     assert fmt.money(None) == "–"
+
+
+def test_a_key_added_to_a_locale_file_while_the_app_runs_is_found(tmp_path, monkeypatch):
+    from atlas import i18n
+
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    monkeypatch.setattr(i18n, "_seen", [float("-inf"), ()])
+    (tmp_path / "a.toml").write_text('[a.one]\nfr = "un"\nnl = "een"\nen = "one"\n', encoding="utf-8")
+    assert i18n.t("a.one", "nl") == "een"
+    (tmp_path / "b.toml").write_text('[b.two]\nfr = "deux"\nnl = "twee"\nen = "two"\n', encoding="utf-8")
+    i18n._seen[0] = float("-inf")  # as a second later: the files are looked at again
+    assert i18n.t("b.two", "en") == "two"
