@@ -305,6 +305,8 @@ def _value_label(dimension: str, value, lang: str) -> str:
         return t(f"agreements.level.{value}", lang)
     if dimension == "kind":
         return t(f"missions.kind.{value}", lang)
+    if dimension == "sector":
+        return term("sector", value, lang)
     return str(value)
 
 

@@ -6,6 +6,7 @@ with `fr`, `nl` and `en`. A test fails when a key lacks a language.
 
 from __future__ import annotations
 
+import re
 import time
 import tomllib
 from functools import lru_cache
@@ -110,6 +111,14 @@ def term(kind: str, value, lang: str = DEFAULT):
     if entry is None:
         return value
     return entry.get(lang) or entry[DEFAULT]
+
+
+def term_list(kind: str, value, lang: str = DEFAULT) -> str:
+    """A list of terms as the data write it (« santé|éducation », or « santé, éducation »), each
+    translated by `term`, joined by commas: « health, education »; empty for no value."""
+    if not isinstance(value, str):
+        return ""
+    return ", ".join(term(kind, part.strip(), lang) for part in re.split(r"[|,]", value) if part.strip())
 
 
 def localize(frame, lang: str, *columns: str):

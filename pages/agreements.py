@@ -4,7 +4,7 @@ to follow up, and counts by country, partner level, sector and entity."""
 import streamlit as st
 
 from atlas import charts, data, geo, ui
-from atlas.i18n import t
+from atlas.i18n import t, term_list
 
 lang = ui.lang()
 today = ui.today()
@@ -50,6 +50,7 @@ else:
         country=[geo.country_name(c, lang) for c in agreements.country_iso3],
         partner_level=[t(f"agreements.level.{v}", lang) for v in agreements.partner_level],
         status=[t(f"status.{v}", lang) for v in agreements.status],
+        sectors=[term_list("sector", v, lang) for v in agreements.sectors],
     )
     day = "DD/MM/YYYY"
     columns = {

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import charts, country_search, data, fmt, geo, ui
-from atlas.i18n import localize, t
+from atlas.i18n import localize, t, term_list
 
 EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
 
@@ -79,7 +79,7 @@ if len(priorities):
                     ),
                     t("country.col.current", lang): "✓" if p.current else "",
                     t("country.col.programme", lang): p.programme if isinstance(p.programme, str) else "",
-                    t("country.col.sectors", lang): p.sectors.replace("|", ", ") if isinstance(p.sectors, str) else "",
+                    t("country.col.sectors", lang): term_list("sector", p.sectors, lang),
                 }
                 for p in priorities.itertuples()
             ],

@@ -179,3 +179,22 @@ def test_country_profile_in_french_is_unchanged(app):
     (table,) = [d.value for d in app.dataframe if "Secteur CAD" in d.value.columns]
     assert list(table["Secteur CAD"]) == ["Santé de base"]
     assert "Soins et services de santé de base" in bar_labels(app)
+
+
+def test_term_list_translates_each_word_of_a_sector_list():
+    from atlas.i18n import term_list
+
+    assert term_list("sector", "santé|éducation", "en") == "health, education"
+    assert term_list("sector", "Santé, jeunesse|tourisme spatial", "nl") == "gezondheid, jeugd, tourisme spatial"
+    assert term_list("sector", "santé|éducation", "fr") == "santé, éducation"
+    assert term_list("sector", None, "en") == ""
+
+
+def test_sector_lists_of_agreements_and_priorities_in_english(app):
+    open_page(app, "pages/country.py", lang="en", pays="COD")
+    (priorities,) = [d.value for d in app.dataframe if "Sectors" in d.value.columns]
+    assert set(priorities["Sectors"]) == {"", "health"}  # one programme without sectors
+    app.switch_page("pages/agreements.py").run()
+    assert not app.exception
+    (table,) = [d.value for d in app.dataframe if "sectors" in d.value.columns]
+    assert set(table["sectors"]) == {"health"}  # the link's country (COD) carried over: Kinshasa's « santé »
