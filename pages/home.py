@@ -34,6 +34,10 @@ tiles[5].metric(
     t("home.kpi_missions", lang, year=int(k.missions_year)), fmt.number(k.missions_count, lang),
     help=t("home.kpi_missions_help", lang, cost=fmt.money(k.missions_cost_eur or 0, lang)),
 )
+by_entity = data.frame("overview_agreements_by_entity")
+if not by_entity.empty:
+    st.caption(t("home.agreements_by_entity", lang, entities=" · ".join(
+        f"{e} {fmt.number(n, lang)}" for e, n in zip(by_entity.entity, by_entity.agreements))))
 
 years = data.frame("oda_year_range").iloc[0]
 st.subheader(t("home.map_title", lang, start=int(years.year_from), end=int(years.year_to)))

@@ -36,6 +36,9 @@ def test_home_in_french(app):
     }
     assert "Données d'exemple" in app.warning[0].value
     assert len(app.get("plotly_chart")) == 1
+    # Whose agreements the tile counts, visible under the tiles.
+    assert "Accords en vigueur par entité signataire : Wallonie-Bruxelles International 2." in [
+        c.value for c in app.caption]
 
 
 def test_home_in_dutch_from_the_link(app):
