@@ -6,20 +6,10 @@ or a rollback shows at once and nothing stale survives it.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 import streamlit as st
 
-from atlas.db import ROOT, Database
-
-QUERIES_DIR = ROOT / "queries"
-
-
-@cache
-def sql(name: str) -> str:
-    """The text of queries/<name>.sql."""
-    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+from atlas.db import Database, sql
 
 
 def database() -> Database:

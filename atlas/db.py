@@ -20,11 +20,13 @@ import csv
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -44,6 +46,18 @@ META_COLUMNS = "_added_in INTEGER NOT NULL, _removed_in INTEGER"
 def default_path() -> Path:
     """--db, else ATLAS_DB, else data/atlas.duckdb (DATA_CONTRACT.md)."""
     return Path(os.environ.get("ATLAS_DB") or DEFAULT_DB)
+
+
+QUERIES_DIR = ROOT / "queries"
+FRAGMENT = re.compile(r"\{\{(\w+)\}\}")
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of queries/<name>.sql, each `{{fragment}}` in it replaced by queries/_fragment.sql
+    in parentheses: a subquery that several named queries share (e.g. the ODA page's filters)."""
+    text = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return FRAGMENT.sub(lambda m: "(\n" + sql("_" + m.group(1)) + "\n)", text)
 
 
 def q(identifier: str) -> str:

@@ -1,5 +1,5 @@
--- Grain: one row per year. Disbursements of the home entities (same filters as oda_by_year) and
--- the part that went to priority countries. A row counts as priority when its country is, that
+-- Grain: one row per year. Disbursements of the home entities under the ODA page's filters
+-- (queries/_oda_page_rows.sql) and the part that went to priority countries. A row counts as priority when its country is, that
 -- year, a priority of at least one entity of priority_countries (since_year <= year <=
 -- until_year, open-ended when empty): the definition of overview_kpis.sql. Regional and
 -- unallocated rows count in the total, never as priority.
@@ -8,13 +8,8 @@
 -- not on every row.
 WITH by_country AS (
     SELECT o.year, o.country_iso3, sum(o.amount_eur) AS amount_eur
-    FROM oda o
-    LEFT JOIN dac_sectors s ON CAST(s.code AS VARCHAR) = o.sector_code
-    WHERE o.year BETWEEN $year_from AND $year_to
-      AND (len($entities) = 0 OR list_contains($entities, o.entity))
-      AND (len($sectors) = 0 OR list_contains($sectors, CAST(s.category_code AS VARCHAR)))
-      AND (len($countries) = 0 OR list_contains($countries, o.country_iso3))
-      AND o.flow = 'disbursement'
+    FROM {{oda_page_rows}} o
+    WHERE o.flow = 'disbursement'
     GROUP BY o.year, o.country_iso3
 ),
 disbursed AS (

@@ -1,18 +1,14 @@
 -- Grain: one row per recipient country, the 15 largest. Disbursements between $year_from and
--- $year_to, same filters as oda_by_year; regional and unallocated rows left out.
+-- $year_to under the ODA page's filters (queries/_oda_page_rows.sql); regional and unallocated
+-- rows left out.
 -- Columns: country_iso3, amount_eur, share (of all disbursements shown, unallocated included),
 -- priority (a priority of at least one entity in $year_to, as in oda_priority_share).
 -- One pass: disbursements summed per country (unallocated as one NULL group) with the total as a
 -- window; the priority flag is then looked up for the few countries kept, not for every row.
 WITH by_country AS (
     SELECT o.country_iso3, sum(o.amount_eur) AS amount_eur
-    FROM oda o
-    LEFT JOIN dac_sectors s ON CAST(s.code AS VARCHAR) = o.sector_code
-    WHERE o.year BETWEEN $year_from AND $year_to
-      AND (len($entities) = 0 OR list_contains($entities, o.entity))
-      AND (len($sectors) = 0 OR list_contains($sectors, CAST(s.category_code AS VARCHAR)))
-      AND (len($countries) = 0 OR list_contains($countries, o.country_iso3))
-      AND o.flow = 'disbursement'
+    FROM {{oda_page_rows}} o
+    WHERE o.flow = 'disbursement'
     GROUP BY o.country_iso3
 ),
 shared AS (
