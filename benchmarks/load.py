@@ -4,7 +4,9 @@
     python benchmarks/load.py [--rows 1000000] [--keep DIR]
 
 A focused companion of benchmarks/run.py (the one table of issue #8): this one times the whole
-command-line process (interpreter start-up included) and a second, unchanged load. The file comes
+command-line process (interpreter start-up included) and a second, unchanged load. It also times
+`read_csv` into a table of a database file written to disk: the least any import that keeps
+the rows must do, beside the issue's floor (a table in memory). The file comes
 from atlas/synth.py (`python -m atlas synth`), like every benchmark file. The load runs as a real
 subprocess on a database built from data/sample/, in replace mode with --force (it removes the
 sample's rows).
