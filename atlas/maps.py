@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import fmt, geo
-from atlas.charts import BLUES, LAND, PRIORITY, STATUS_COLOURS, base_layout
+from atlas.charts import BLUES, LAND, PRIORITY, STATUS_COLOURS, house_layout
 from atlas.i18n import colon, t
 
 # Offices: colour and shape both tell the agency apart (shape alone survives colour blindness).
@@ -64,6 +65,21 @@ def _nice_ticks(top: float, money: bool) -> list[float]:
     return [i * step for i in range(int(top // step) + 1)]
 
 
+class _SharedShapes(dict):
+    """The country shapes, shared by every copy plotly makes of a figure. plotly deep-copies a
+    figure's data when it validates it and again in st.plotly_chart (`to_dict`): copying 250 KB of
+    coordinates took most of a map page's run. The shapes never change once loaded (geo.geojson
+    is cached and shared already), so a copy may be the object itself."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+@cache
+def _shapes() -> _SharedShapes:
+    return _SharedShapes(geo.geojson())
+
+
 def _shapes_of(shapes: dict, wanted: set[str]) -> dict:
     """The part of the GeoJSON holding only the `wanted` countries (a light overlay)."""
     return {"type": "FeatureCollection", "features": [f for f in shapes["features"] if f["id"] in wanted]}
@@ -86,7 +102,7 @@ def choropleth_map(
     priorities: country_iso3, entities (outlined). partners: partner, title, entity, status,
     signed_on, latitude, longitude. offices: city, country_iso3, agency, kind, latitude, longitude.
     """
-    shapes = geo.geojson()
+    shapes = _shapes()
     shaped = [f["id"] for f in shapes["features"]]
     known = dict(zip(values["country_iso3"], values["value"])) if not values.empty else {}
     priority_of = dict(zip(priorities["country_iso3"], priorities["entities"])) if priorities is not None else {}
@@ -111,90 +127,83 @@ def choropleth_map(
             format_value(value, money, lang) if has else no_data,
             "<br>" + t("map.priority_hover", lang) + colon(lang) + priority if priority else "",
         ])
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=shapes, locations=shaped, z=z, zmin=zmin, zmax=zmax, colorscale=colorscale,
-            marker={"line": {"color": "white", "width": 0.5}},
-            colorbar={
-                "title": {"text": legend}, "thickness": 14, "len": 0.6, "x": 0.01, "xanchor": "left",
-                "y": 0.4, "tickvals": [zmin / 2, *shown],
-                "ticktext": [no_data] + [fmt.money_short(v, lang) if money else fmt.number(v, lang) for v in shown],
-            },
-            customdata=custom,
-            hovertemplate="<b>%{customdata[0]}</b><br>" + hover + colon(lang) + "%{customdata[1]}%{customdata[2]}<extra></extra>",
-            name=legend, showlegend=False,
-        )
-    )
+    traces = [{
+        "type": "choropleth", "geojson": shapes, "locations": shaped, "z": z, "zmin": zmin, "zmax": zmax,
+        "colorscale": colorscale, "marker": {"line": {"color": "white", "width": 0.5}},
+        "colorbar": {
+            "title": {"text": legend}, "thickness": 14, "len": 0.6, "x": 0.01, "xanchor": "left",
+            "y": 0.4, "tickvals": [zmin / 2, *shown],
+            "ticktext": [no_data] + [fmt.money_short(v, lang) if money else fmt.number(v, lang) for v in shown],
+        },
+        "customdata": custom,
+        "hovertemplate": "<b>%{customdata[0]}</b><br>" + hover + colon(lang) + "%{customdata[1]}%{customdata[2]}<extra></extra>",
+        "name": legend, "showlegend": False,
+    }]
     outlined = [c for c in priority_of if c in set(shaped)]
     if outlined:
-        fig.add_trace(
-            go.Choropleth(
-                geojson=_shapes_of(shapes, set(outlined)), locations=outlined, z=[1] * len(outlined),
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-                marker={"line": {"color": PRIORITY, "width": 2.4}},
-                hoverinfo="skip",  # the country's own hover (above) already says it is a priority
-                name=t("map.priority_legend", lang), showlegend=False,
-            )
-        )
+        traces.append({
+            "type": "choropleth", "geojson": _shapes_of(shapes, set(outlined)), "locations": outlined,
+            "z": [1] * len(outlined), "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], "showscale": False,
+            "marker": {"line": {"color": PRIORITY, "width": 2.4}},
+            "hoverinfo": "skip",  # the country's own hover (above) already says it is a priority
+            "name": t("map.priority_legend", lang), "showlegend": False,
+        })
         # A choropleth's legend entry shows its (transparent) fill: an empty point trace shows
         # the orange outline instead.
-        fig.add_trace(
-            go.Scattergeo(
-                lat=[None], lon=[None], mode="markers", name=t("map.priority_legend", lang), hoverinfo="skip",
-                marker={"symbol": "square-open", "size": 13, "color": PRIORITY, "line": {"width": 2.4}},
-            )
-        )
+        traces.append({
+            "type": "scattergeo", "lat": [None], "lon": [None], "mode": "markers", "name": t("map.priority_legend", lang),
+            "hoverinfo": "skip", "marker": {"symbol": "square-open", "size": 13, "color": PRIORITY, "line": {"width": 2.4}},
+        })
     if partners is not None:
-        _add_partners(fig, partners, lang)
+        traces += _partner_traces(partners, lang)
     if offices is not None:
-        _add_offices(fig, offices, lang)
-    fig.update_geos(
-        visible=False, projection_type="natural earth", showframe=False,
-        lataxis_range=[-58, 84], bgcolor="white",
-    )
-    fig.update_layout(
-        height=height,
-        legend={"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.5, "xanchor": "center"},
-    )
-    return base_layout(fig, lang)
+        traces += _office_traces(offices, lang)
+    # One figure built in one go: plotly validates (and walks the shapes) once, not per added trace.
+    return go.Figure({"data": traces, "layout": {
+        "geo": {"visible": False, "projection": {"type": "natural earth"}, "showframe": False,
+                "lataxis": {"range": [-58, 84]}, "bgcolor": "white"},
+        "height": height,
+        "legend": {"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.5, "xanchor": "center"},
+        **house_layout(lang),
+    }})
 
 
-def _add_partners(fig: go.Figure, partners: pd.DataFrame, lang: str) -> None:
-    for status, group in partners.dropna(subset=["latitude", "longitude"]).groupby("status", sort=False):
-        fig.add_trace(
-            go.Scattergeo(
-                lat=group["latitude"], lon=group["longitude"], mode="markers",
-                marker={"size": 9, "color": STATUS_COLOURS.get(status, "#333"), "line": {"color": "white", "width": 1}},
-                name=t("map.partners_legend", lang, status=t(f"status.{status}", lang)),
-                customdata=[
-                    [p, ti, e, fmt.date(s, lang), iso3]
-                    for p, ti, e, s, iso3 in zip(
-                        group["partner"], group["title"], group["entity"], group["signed_on"], group["country_iso3"]
-                    )
-                ],
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · "
-                + t("map.signed_on", lang) + " %{customdata[3]}<extra></extra>",
-            )
-        )
+def _partner_traces(partners: pd.DataFrame, lang: str) -> list[dict]:
+    return [
+        {
+            "type": "scattergeo", "lat": group["latitude"], "lon": group["longitude"], "mode": "markers",
+            "marker": {"size": 9, "color": STATUS_COLOURS.get(status, "#333"), "line": {"color": "white", "width": 1}},
+            "name": t("map.partners_legend", lang, status=t(f"status.{status}", lang)),
+            "customdata": [
+                [p, ti, e, fmt.date(s, lang), iso3]
+                for p, ti, e, s, iso3 in zip(
+                    group["partner"], group["title"], group["entity"], group["signed_on"], group["country_iso3"]
+                )
+            ],
+            "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · "
+            + t("map.signed_on", lang) + " %{customdata[3]}<extra></extra>",
+        }
+        for status, group in partners.dropna(subset=["latitude", "longitude"]).groupby("status", sort=False)
+    ]
 
 
-def _add_offices(fig: go.Figure, offices: pd.DataFrame, lang: str) -> None:
+def _office_traces(offices: pd.DataFrame, lang: str) -> list[dict]:
+    traces = []
     for agency, group in offices.dropna(subset=["latitude", "longitude"]).groupby("agency", sort=True):
         colour, symbol = AGENCY_STYLES.get(agency, OTHER_AGENCY)
-        fig.add_trace(
-            go.Scattergeo(
-                lat=group["latitude"], lon=group["longitude"], mode="markers",
-                marker={"size": 9, "color": colour, "symbol": symbol, "line": {"color": "white", "width": 1}},
-                name=t("map.offices_legend", lang, agency=agency),
-                customdata=[
-                    [city, geo.country_name(iso3, lang),
-                     t(f"map.office_kind.{kind}", lang) if kind in ("economic", "delegation") else "", iso3]
-                    for city, iso3, kind in zip(group["city"], group["country_iso3"], group["kind"])
-                ],
-                hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + agency
-                + " · %{customdata[2]}<extra></extra>",
-            )
-        )
+        traces.append({
+            "type": "scattergeo", "lat": group["latitude"], "lon": group["longitude"], "mode": "markers",
+            "marker": {"size": 9, "color": colour, "symbol": symbol, "line": {"color": "white", "width": 1}},
+            "name": t("map.offices_legend", lang, agency=agency),
+            "customdata": [
+                [city, geo.country_name(iso3, lang),
+                 t(f"map.office_kind.{kind}", lang) if kind in ("economic", "delegation") else "", iso3]
+                for city, iso3, kind in zip(group["city"], group["country_iso3"], group["kind"])
+            ],
+            "hovertemplate": "<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + agency
+            + " · %{customdata[2]}<extra></extra>",
+        })
+    return traces
 
 
 def clicked_country(points: list[dict]) -> str | None:

@@ -1,6 +1,8 @@
 """« Données »: templates, upload and validation, preview of the change, import as a version,
 history with comparison and restore. Viewing is open; changing data needs the analyst role."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -79,12 +81,13 @@ with import_tab:
     with st.expander(t("data.columns", lang, name=name)):
         st.dataframe(pd.DataFrame(templates.describe(ds)), hide_index=True, width="stretch")
     left, right, _ = st.columns([2, 3, 4])
+    # Built only when clicked (a callable): the Excel workbook took most of this page's run.
     left.download_button(
-        t("data.template_csv", lang), templates.to_csv(ds), file_name=f"modele-{name}.csv",
+        t("data.template_csv", lang), partial(templates.to_csv, ds), file_name=f"modele-{name}.csv",
         mime="text/csv", key="data_template_csv", width="stretch",
     )
     right.download_button(
-        t("data.template_xlsx", lang), templates.to_excel(ds), file_name=f"modele-{name}.xlsx",
+        t("data.template_xlsx", lang), partial(templates.to_excel, ds), file_name=f"modele-{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="data_template_xlsx", width="stretch",
     )
