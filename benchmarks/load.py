@@ -47,7 +47,8 @@ def bare_read_csv(path: Path, into: Path | None = None) -> tuple[float, int]:
     start = time.perf_counter()
     con = duckdb.connect(str(into) if into else ":memory:")
     con.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": str(path)})
-    con.execute("CHECKPOINT")
+    if into is not None:
+        con.execute("CHECKPOINT")  # in memory it would compress the table: 0.4 s at 1 000 000 rows
     elapsed = time.perf_counter() - start
     rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
     con.close()
