@@ -12,6 +12,7 @@ import shutil
 
 import bcrypt
 import pytest
+from playwright.sync_api import expect
 
 from browser import app_server, errors_on, open_page, screenshot, wait_idle
 
@@ -77,7 +78,9 @@ def test_analyst_uploads_previews_imports_and_rolls_back(data_server, browser):
     page.wait_for_selector("text=Connecté·e comme analyste", timeout=60_000)
     wait_idle(page)
 
-    page.locator("[data-testid='stSelectbox']", has_text="Jeu de données").click()
+    dataset = page.locator("[data-testid='stSelectbox']", has_text="Jeu de données")
+    expect(dataset).to_have_count(1, timeout=60_000)  # the previous run's copy may linger a moment
+    dataset.click()
     page.get_by_role("option", name="oda_national — APD et RNB de la Belgique").click()
     page.wait_for_selector("text=Colonnes attendues dans un fichier « oda_national »", timeout=60_000)
     wait_idle(page)
