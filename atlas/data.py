@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.db import Database, sql
+from atlas.db import Database, execute, over
 
 
 def database() -> Database:
@@ -47,7 +47,9 @@ def _frame(path: str, stamp: tuple, name: str, params: tuple) -> pd.DataFrame:
     cursor = _reader(path, stamp).cursor()
     try:
         cursor.execute("USE atlas")
-        return cursor.execute(sql(name), dict(params)).df()
+        # A query over another's result (atlas.db.over) takes that result from this cache too.
+        base = _frame(path, stamp, over(name), params) if over(name) else None
+        return execute(cursor, name, dict(params), base).df()
     finally:
         cursor.close()
 

@@ -60,6 +60,35 @@ def sql(name: str) -> str:
     return FRAGMENT.sub(lambda m: "(\n" + sql("_" + m.group(1)) + "\n)", text)
 
 
+OVER = re.compile(r"^-- over: (\w+)\s*$", re.M)
+COMMENT = re.compile(r"--[^\n]*")
+
+
+def over(name: str) -> str | None:
+    """The named query whose result query `name` reads as a table, from its « -- over: » line.
+
+    Such a query works on a small aggregate computed once for several queries (the ODA page's
+    charts: queries/oda_page_cube.sql) rather than on the rows.
+    """
+    found = OVER.search(sql(name))
+    return found.group(1) if found else None
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict, base=None) -> duckdb.DuckDBPyConnection:
+    """Run the named query on `con`; fetch the result from what this returns (`.df()`, ...).
+
+    A query « -- over: other » gets `other`'s result (`base`, a DataFrame, or else run here with
+    the same parameters) as a table named `other`, and only the parameters its own text uses:
+    `other` takes them all.
+    """
+    source = over(name)
+    if source is None:
+        return con.execute(sql(name), params)
+    con.register(source, execute(con, source, params).df() if base is None else base)
+    text = COMMENT.sub("", sql(name))
+    return con.execute(sql(name), {k: v for k, v in params.items() if re.search(rf"\${k}\b", text)})
+
+
 def q(identifier: str) -> str:
     """Quote an identifier that comes from the contract, never from a user."""
     return '"' + identifier.replace('"', '""') + '"'

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import changes, charts, fmt, geo, maps
-from atlas.db import Database, sql
+from atlas.db import Database, execute
 from atlas.errors import AtlasError
 from atlas.i18n import t
 
@@ -97,7 +97,7 @@ def runner(db: Database) -> Runner:
     con = db.reader()
 
     def run(name: str, **params) -> pd.DataFrame:
-        return con.execute(sql(name), params).df()
+        return execute(con, name, params).df()
 
     return run
 

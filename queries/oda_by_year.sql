@@ -1,8 +1,9 @@
+-- over: oda_page_cube
 -- Grain: one row per year and flow ('commitment', 'disbursement'). ODA of the home entities
 -- under the ODA page's filters (queries/_oda_page_rows.sql: years, $entities, DAC sector
 -- categories $sectors, recipient countries $countries; an empty list means all).
 -- Columns: year, flow, amount_eur.
-SELECT o.year, o.flow, sum(o.amount_eur) AS amount_eur
-FROM {{oda_page_rows}} o
-GROUP BY o.year, o.flow
-ORDER BY o.year, o.flow
+SELECT year, flow, amount_eur
+FROM oda_page_cube
+WHERE "grouping" = 'year'
+ORDER BY year, flow

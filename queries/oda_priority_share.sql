@@ -1,3 +1,4 @@
+-- over: oda_page_cube
 -- Grain: one row per year. Disbursements of the home entities under the ODA page's filters
 -- (queries/_oda_page_rows.sql) and the part that went to priority countries. A row counts as priority when its country is, that
 -- year, a priority of at least one entity of priority_countries (since_year <= year <=
@@ -7,10 +8,9 @@
 -- Summed per year and country first, so that the priority lookup runs on a few thousand groups,
 -- not on every row.
 WITH by_country AS (
-    SELECT o.year, o.country_iso3, sum(o.amount_eur) AS amount_eur
-    FROM {{oda_page_rows}} o
-    WHERE o.flow = 'disbursement'
-    GROUP BY o.year, o.country_iso3
+    SELECT year, country_iso3, amount_eur
+    FROM oda_page_cube
+    WHERE "grouping" = 'country_year' AND flow = 'disbursement'
 ),
 disbursed AS (
     SELECT d.year, d.amount_eur,

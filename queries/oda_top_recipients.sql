@@ -1,3 +1,4 @@
+-- over: oda_page_cube
 -- Grain: one row per recipient country, the 15 largest. Disbursements between $year_from and
 -- $year_to under the ODA page's filters (queries/_oda_page_rows.sql); regional and unallocated
 -- rows left out.
@@ -6,10 +7,10 @@
 -- One pass: disbursements summed per country (unallocated as one NULL group) with the total as a
 -- window; the priority flag is then looked up for the few countries kept, not for every row.
 WITH by_country AS (
-    SELECT o.country_iso3, sum(o.amount_eur) AS amount_eur
-    FROM {{oda_page_rows}} o
-    WHERE o.flow = 'disbursement'
-    GROUP BY o.country_iso3
+    SELECT country_iso3, sum(amount_eur) AS amount_eur
+    FROM oda_page_cube
+    WHERE "grouping" = 'country_year' AND flow = 'disbursement'
+    GROUP BY country_iso3
 ),
 shared AS (
     SELECT country_iso3, amount_eur, amount_eur / nullif(sum(amount_eur) OVER (), 0) AS share FROM by_country

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.db import Database
+from atlas.db import Database, execute
 from atlas.versions import build
 
 FIXTURE_DIR = Path(__file__).parent / "data" / "fixture"
@@ -36,6 +36,15 @@ def rows(db: Database, sql: str, params: dict | None = None) -> list[tuple]:
     con = db.reader()
     try:
         return con.execute(sql, params or {}).fetchall()
+    finally:
+        con.close()
+
+
+def query_rows(db: Database, name: str, params: dict | None = None) -> list[tuple]:
+    """The rows of the named query, run as the app runs it (atlas.db.execute)."""
+    con = db.reader()
+    try:
+        return execute(con, name, params or {}).fetchall()
     finally:
         con.close()
 

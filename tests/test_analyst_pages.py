@@ -9,11 +9,11 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import charts, data, ui
-from atlas.db import Database
+from atlas import charts, ui
+from atlas.db import Database, execute
 from atlas.versions import build
 
-from conftest import FIXTURE_DIR, rows
+from conftest import FIXTURE_DIR, query_rows
 
 TODAY = dt.date(2026, 11, 23)
 ALL_ODA = dict(year_from=2000, year_to=2030, entities=[], sectors=[], countries=[])
@@ -22,13 +22,13 @@ ALL_MISSIONS = dict(year_from=2000, year_to=2030, organisers=[], countries=[], k
 
 
 def run(db, name, **params):
-    return rows(db, data.sql(name), params)
+    return query_rows(db, name, params)
 
 
 def frame(db, name, **params):
     con = db.reader()
     try:
-        return con.execute(data.sql(name), params).df()
+        return execute(con, name, params).df()
     finally:
         con.close()
 

@@ -156,10 +156,10 @@ def test_iati_import_is_a_version_that_rolls_back(fixture_db):
 
 
 def test_provenance_says_which_import_brought_each_source(fixture_db):
-    from atlas import data
+    from atlas.db import sql
 
     load(fixture_db, "oda", FORMATS / "crs.txt", mode="years", force=True, user="analyste")
-    got = rows(fixture_db, f"SELECT source, action, file_name, user_name, version, currencies, rows, amount_eur FROM ({data.sql('oda_provenance')}) WHERE version = 2")
+    got = rows(fixture_db, f"SELECT source, action, file_name, user_name, version, currencies, rows, amount_eur FROM ({sql('oda_provenance')}) WHERE version = 2")
     assert got == [
         ("OCDE SNPC 2022, donneur 2, agence 80 (crs.txt)", "load", "crs.txt", "analyste", 2, "USD", 2, 1_500_000.0),
         ("OCDE SNPC 2022, donneur 2, agence 91 (crs.txt)", "load", "crs.txt", "analyste", 2, "USD", 1, 200_000.0),

@@ -10,14 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from atlas import country_search, data, maps, ui
 
-from conftest import rows
+from conftest import query_rows
 
 TODAY = dt.date(2026, 11, 23)
 ALL = {"year_from": 2023, "year_to": 2026, "entities": [], "sector_groups": [], "statuses": []}
 
 
 def run(db, name, **params):
-    return rows(db, data.sql(name), params)
+    return query_rows(db, name, params)
 
 
 def plain(text: str) -> str:

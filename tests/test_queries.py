@@ -6,19 +6,19 @@ import datetime as dt
 
 import pytest
 
-from atlas import data
+from atlas.db import sql
 
-from conftest import rows
+from conftest import query_rows, rows
 
 TODAY = dt.date(2026, 11, 23)
 
 
 def run(db, name, **params):
-    return rows(db, data.sql(name), params)
+    return query_rows(db, name, params)
 
 
 def test_overview_kpis(fixture_db):
-    (k,) = rows(fixture_db, f"SELECT * FROM ({data.sql('overview_kpis')})", {"today": TODAY})
+    (k,) = rows(fixture_db, f"SELECT * FROM ({sql('overview_kpis')})", {"today": TODAY})
     (
         in_force, countries, priorities, oda_year, oda_eur, oda_priority_eur,
         nat_year, nat_oda, nat_gni, preliminary, nat_source, missions_year, missions, cost,

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import charts, data, ui
-from atlas.db import ROOT
+from atlas import charts, ui
+from atlas.db import ROOT, execute
 from atlas.i18n import catalogue, localize, term
 
 TODAY = dt.date(2026, 11, 23)
@@ -54,7 +54,7 @@ def test_dac_sectors_have_every_name_in_every_language():
 def test_oda_by_sector_gives_the_three_languages(fixture_db):
     con = fixture_db.reader()
     try:
-        got = con.execute(data.sql("oda_by_sector"), ALL_ODA).df()
+        got = execute(con, "oda_by_sector", ALL_ODA).df()
     finally:
         con.close()
     english = charts.sector_names(got, "en")
