@@ -49,6 +49,27 @@ def query_rows(db: Database, name: str, params: dict | None = None) -> list[tupl
         con.close()
 
 
+def plain(text: str) -> str:
+    """Text with babel's narrow and non-breaking spaces as plain spaces, to compare with."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def run_page(app, path: str, **query):
+    """Run the AppTest app once (st.navigation registers the pages), switch to `path` with the
+    given query parameters, run it, and fail on any exception."""
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(path)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def headings(app) -> list[str]:
+    return [plain(h.value) for h in app.subheader]
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Path:
     """The shipped sample, built by the command line as a newcomer would."""

@@ -13,7 +13,7 @@ from atlas import charts, ui
 from atlas.db import Database, execute
 from atlas.versions import build
 
-from conftest import FIXTURE_DIR, query_rows
+from conftest import FIXTURE_DIR, headings, plain, query_rows, run_page
 
 TODAY = dt.date(2026, 11, 23)
 ALL_ODA = dict(year_from=2000, year_to=2030, entities=[], sectors=[], countries=[])
@@ -31,10 +31,6 @@ def frame(db, name, **params):
         return execute(con, name, params).df()
     finally:
         con.close()
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 # --- ODA -------------------------------------------------------------------------------------
@@ -240,20 +236,8 @@ def app(fixture_db, monkeypatch):
     return AppTest.from_file("../app.py", default_timeout=60)
 
 
-def open_page(app, path):
-    app.run()
-    app.switch_page(path)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def headings(app):
-    return [plain(h.value) for h in app.subheader]
-
-
 def test_oda_page_and_its_filters(app):
-    open_page(app, "pages/oda.py")
+    run_page(app, "pages/oda.py")
     assert app.title[0].value == "Aide publique au développement"
     assert len(app.get("plotly_chart")) == 6
     assert headings(app)[0].startswith("L'APD de la Belgique atteint 0,44 % du RNB en 2023 (provisoire)")
@@ -273,13 +257,13 @@ def test_oda_page_and_its_filters(app):
 def test_oda_page_reopens_a_shared_link(app):
     app.query_params["entites"] = "Wallonie"
     app.query_params["annees"] = "2024-2024"
-    open_page(app, "pages/oda.py")
+    run_page(app, "pages/oda.py")
     assert app.multiselect(key="oda_filter_entities").value == ["Wallonie"]
     assert "Les entités versent 380 000 € en 2024" in headings(app)
 
 
 def test_agreements_page_search_and_follow_up(app):
-    open_page(app, "pages/agreements.py")
+    run_page(app, "pages/agreements.py")
     assert app.title[0].value == "Accords de coopération"
     assert len(app.get("plotly_chart")) == 5  # the timeline and four counts
     assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 4
@@ -295,7 +279,7 @@ def test_agreements_page_search_and_follow_up(app):
 def test_missions_page_in_dutch_with_a_kind_from_the_link(app):
     app.query_params["lang"] = "nl"
     app.query_params["types"] = "royal"
-    open_page(app, "pages/missions.py")
+    run_page(app, "pages/missions.py")
     assert app.title[0].value == "Economische missies"
     assert app.multiselect(key="missions_filter_kinds").value == ["royal"]
     metrics = {m.label: plain(m.value) for m in app.metric}

@@ -16,13 +16,11 @@ from atlas import charts, ui
 from atlas.db import ROOT, execute
 from atlas.i18n import catalogue, localize, term
 
+from conftest import headings, run_page
+
 TODAY = dt.date(2026, 11, 23)
 ALL_ODA = dict(year_from=2000, year_to=2030, entities=[], sectors=[], countries=[])
 NAMES = ["name", "category_name", "group_name"]
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 # --- The reference table ------------------------------------------------------------------
@@ -114,20 +112,6 @@ def app(fixture_db, monkeypatch):
     return AppTest.from_file("../app.py", default_timeout=60)
 
 
-def open_page(app, path, **query):
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    app.switch_page(path)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def headings(app):
-    return [plain(h.value) for h in app.subheader]
-
-
 def bar_labels(app) -> set[str]:
     """Every bar label (y) and legend name of the page's figures."""
     labels = set()
@@ -138,7 +122,7 @@ def bar_labels(app) -> set[str]:
 
 
 def test_oda_page_in_english_names_sectors_and_channels_in_english(app):
-    open_page(app, "pages/oda.py", lang="en")
+    run_page(app, "pages/oda.py", lang="en")
     assert app.title[0].value == "Official development assistance"
     shown = headings(app)
     assert "« Social infrastructure and services » receives 95 % of disbursements; largest sector: Basic health care (380.000 €)" in shown
@@ -158,7 +142,7 @@ def test_oda_page_in_english_names_sectors_and_channels_in_english(app):
 
 
 def test_oda_page_in_dutch(app):
-    open_page(app, "pages/oda.py", lang="nl")
+    run_page(app, "pages/oda.py", lang="nl")
     shown = headings(app)
     assert any(h.startswith("« Sociale infrastructuur en diensten » ontvangt 95 %") and "Basisgezondheidszorg" in h
                for h in shown)
@@ -167,7 +151,7 @@ def test_oda_page_in_dutch(app):
 
 
 def test_country_profile_in_english_names_its_sectors_in_english(app):
-    open_page(app, "pages/country.py", lang="en", pays="COD")
+    run_page(app, "pages/country.py", lang="en", pays="COD")
     assert any("Basic health care" in h for h in headings(app))
     assert "Basic health care" in bar_labels(app) and "Soins et services de santé de base" not in bar_labels(app)
     (table,) = [d.value for d in app.dataframe if "DAC sector" in d.value.columns]
@@ -175,7 +159,7 @@ def test_country_profile_in_english_names_its_sectors_in_english(app):
 
 
 def test_country_profile_in_french_is_unchanged(app):
-    open_page(app, "pages/country.py", pays="COD")
+    run_page(app, "pages/country.py", pays="COD")
     (table,) = [d.value for d in app.dataframe if "Secteur CAD" in d.value.columns]
     assert list(table["Secteur CAD"]) == ["Santé de base"]
     assert "Soins et services de santé de base" in bar_labels(app)
@@ -191,7 +175,7 @@ def test_term_list_translates_each_word_of_a_sector_list():
 
 
 def test_sector_lists_of_agreements_and_priorities_in_english(app):
-    open_page(app, "pages/country.py", lang="en", pays="COD")
+    run_page(app, "pages/country.py", lang="en", pays="COD")
     (priorities,) = [d.value for d in app.dataframe if "Sectors" in d.value.columns]
     assert set(priorities["Sectors"]) == {"", "health"}  # one programme without sectors
     app.switch_page("pages/agreements.py").run()
