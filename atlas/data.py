@@ -42,24 +42,27 @@ def _reader(path: str, stamp: tuple):
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _frame(path: str, stamp: tuple, name: str, params: tuple) -> pd.DataFrame:
+def _frame(path: str, stamp: tuple, name: str, params: tuple, base: str | None = None) -> pd.DataFrame:
     # DuckDB connections are not thread-safe; one cursor per query.
     cursor = _reader(path, stamp).cursor()
     try:
         cursor.execute("USE atlas")
-        # A query over another's result (atlas.db.over) takes that result from this cache too.
-        base = _frame(path, stamp, over(name), params) if over(name) else None
-        return execute(cursor, name, dict(params), base).df()
+        # A query over another's result (atlas.db.over) takes that result, or `base`'s, from this cache too.
+        table = _frame(path, stamp, base or over(name), params) if over(name) else None
+        return execute(cursor, name, dict(params), table).df()
     finally:
         cursor.close()
 
 
-def frame(name: str, **params) -> pd.DataFrame:
-    """The result of the named query, as a DataFrame (a copy: callers may change it)."""
+def frame(name: str, base: str | None = None, **params) -> pd.DataFrame:
+    """The result of the named query, as a DataFrame (a copy: callers may change it).
+
+    `base`: for a query « -- over: other », a named query that stands in for `other`, with the
+    same columns (a country's profile draws the ODA page's charts over its stored summary).
+    """
     db = database()
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    result = _frame(str(db.path), db.stamp(), name, key)
-    return result
+    return _frame(str(db.path), db.stamp(), name, key, base)
 
 
 def stamp() -> tuple | None:

@@ -41,6 +41,10 @@ REFERENCE_TABLES = {
     "dac_sectors": ROOT / "data" / "reference" / "dac_sectors.csv",
 }
 META_COLUMNS = "_added_in INTEGER NOT NULL, _removed_in INTEGER"
+# Aggregates stored beside the rows, each the result of queries/<name>.sql kept as the table
+# <name>, with the dataset it summarises: a write that changes that dataset rebuilds it in the same
+# transaction, so a summary is never older than its rows.
+SUMMARIES = {"oda_country_summary": "oda", "oda_map_summary": "oda"}
 
 
 def default_path() -> Path:
@@ -77,14 +81,17 @@ def over(name: str) -> str | None:
 def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict, base=None) -> duckdb.DuckDBPyConnection:
     """Run the named query on `con`; fetch the result from what this returns (`.df()`, ...).
 
-    A query « -- over: other » gets `other`'s result (`base`, a DataFrame, or else run here with
-    the same parameters) as a table named `other`, and only the parameters its own text uses:
-    `other` takes them all.
+    A query « -- over: other » gets `other`'s result as a table named `other`, and only the
+    parameters its own text uses. That result is `base` when it is a DataFrame; else the named
+    query `base` (one with the same columns, standing in for `other`), or `other`, run here with
+    all the parameters.
     """
     source = over(name)
     if source is None:
         return con.execute(sql(name), params)
-    con.register(source, execute(con, source, params).df() if base is None else base)
+    if base is None or isinstance(base, str):
+        base = execute(con, base or source, params).df()
+    con.register(source, base)
     text = COMMENT.sub("", sql(name))
     return con.execute(sql(name), {k: v for k, v in params.items() if re.search(rf"\${k}\b", text)})
 
@@ -141,19 +148,18 @@ class Database:
         return con
 
     def missing_columns(self) -> list[str]:
-        """Columns this code expects that the published file lacks (`table.column`): a file
-        written by an older Atlas, before a contract column or a reference column was added."""
+        """Columns (`table.column`) and summary tables this code expects that the published file
+        lacks: a file written by an older Atlas, before a contract column, a reference column or a
+        summary was added."""
         con = self.reader()
         try:
-            have = {
-                f"{table}.{column}"
-                for table, column in con.execute(
-                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = 'atlas'"
-                ).fetchall()
-            }
+            columns = con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = 'atlas'"
+            ).fetchall()
         finally:
             con.close()
-        wanted = [f"{ds.name}.{c}" for ds in DATASETS.values() for c in ds.column_names]
+        have = {f"{table}.{column}" for table, column in columns} | {table for table, _ in columns}
+        wanted = [f"{ds.name}.{c}" for ds in DATASETS.values() for c in ds.column_names] + list(SUMMARIES)
         for table, path in REFERENCE_TABLES.items():
             with open(path, encoding="utf-8", newline="") as f:
                 wanted += [f"{table}.{c}" for c in next(csv.reader(f))]
@@ -213,7 +219,9 @@ class Database:
             try:
                 con.execute("BEGIN TRANSACTION")
                 create_schema(con)
+                first = next_version(con)
                 yield con
+                refresh_summaries(con, since=first)
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
                 con.close()
@@ -260,6 +268,24 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             f"CREATE OR REPLACE TABLE {q(table)} AS SELECT * FROM read_csv($path, header=true)",
             {"path": str(path)},
         )
+
+
+def refresh_summaries(con: duckdb.DuckDBPyConnection, since: int) -> None:
+    """Rebuild each summary whose dataset changed in version `since` or later, or that is missing."""
+    have = {
+        name for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    changed = {
+        dataset for (dataset,) in con.execute(
+            "SELECT dataset FROM _versions WHERE version >= $v AND rows_added + rows_changed + rows_removed > 0",
+            {"v": since},
+        ).fetchall()
+    }
+    for name, dataset in SUMMARIES.items():
+        if name not in have or dataset in changed:
+            con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS {sql(name)}")
 
 
 def next_version(con: duckdb.DuckDBPyConnection) -> int:

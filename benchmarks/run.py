@@ -192,7 +192,9 @@ def work_pages(db: str, runs: int) -> dict:
                 start = time.perf_counter()
                 bases: dict = {}
                 for name, params in result["_calls"][step]:
-                    source = over(name)
+                    params = dict(params)
+                    stand_in = params.pop("base", None)  # data.frame's query standing in for the base
+                    source = over(name) and (stand_in or over(name))
                     key = (source, repr(sorted(params.items())))
                     if source and key not in bases:
                         bases[key] = execute(con, source, params).df()

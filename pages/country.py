@@ -131,9 +131,9 @@ st.header(t("country.oda", lang), divider="gray")
 if not has_oda:
     st.info(t("country.no_oda", lang), icon=":material/inbox:")
 else:
-    oda_filters = {**EVERY_YEAR, "entities": [], "sectors": [], "countries": [iso3]}
-    ui.chart(data.frame("oda_by_year", **oda_filters), charts.oda_flows, lang, f"apd-annees-{iso3}", key="country_oda_years")
-    ui.chart(charts.sector_names(data.frame("oda_by_sector", **oda_filters), lang), charts.oda_sectors, lang,
+    oda_of = {"base": "country_oda_cube", "iso3": iso3}  # the ODA page's charts, over the country's stored summary
+    ui.chart(data.frame("oda_by_year", **oda_of), charts.oda_flows, lang, f"apd-annees-{iso3}", key="country_oda_years")
+    ui.chart(charts.sector_names(data.frame("oda_by_sector", **oda_of), lang), charts.oda_sectors, lang,
              f"apd-secteurs-{iso3}", key="country_oda_sectors")
     sectors = data.frame("country_oda_by_sector", iso3=iso3)
     categories = localize(data.frame("dac_categories"), lang, "category_name")

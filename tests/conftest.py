@@ -40,11 +40,11 @@ def rows(db: Database, sql: str, params: dict | None = None) -> list[tuple]:
         con.close()
 
 
-def query_rows(db: Database, name: str, params: dict | None = None) -> list[tuple]:
+def query_rows(db: Database, name: str, params: dict | None = None, base: str | None = None) -> list[tuple]:
     """The rows of the named query, run as the app runs it (atlas.db.execute)."""
     con = db.reader()
     try:
-        return execute(con, name, params or {}).fetchall()
+        return execute(con, name, params or {}, base).fetchall()
     finally:
         con.close()
 

@@ -107,6 +107,15 @@ def test_dr_congo_profile(fixture_db):
     ]
 
 
+@pytest.mark.parametrize("name", ["oda_by_year", "oda_by_sector", "oda_by_channel"])
+def test_a_profile_draws_the_oda_page_charts_from_its_stored_summary_as_from_the_rows(fixture_db, name):
+    every = {"year_from": 1960, "year_to": 2100, "entities": [], "sectors": []}
+    for iso3 in ("COD", "SEN", "NOR"):
+        from_rows = run(fixture_db, name, **every, countries=[iso3])
+        assert query_rows(fixture_db, name, {"iso3": iso3}, base="country_oda_cube") == from_rows
+        assert bool(from_rows) == (iso3 != "NOR")
+
+
 def test_a_country_without_data_has_zeros_not_nulls(fixture_db):
     (k,) = run(fixture_db, "country_kpis", iso3="NOR", today=TODAY)
     assert k == (0, 0, False, 0.0, 0.0, 0, 0, 0, 0.0, 0, 0, None)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
-from atlas.db import Change
+from atlas.db import SUMMARIES, Change, sql
 from atlas.versions import Refused, load, rollback
 
 from conftest import FIXTURE_DIR, rows
@@ -76,13 +77,39 @@ def test_rollback_restores_identical_content_as_a_new_version(fixture_db, write)
     assert rows(fixture_db, "SELECT DISTINCT action, mode FROM _versions WHERE version = 4") == [("rollback", "version 1")]
 
 
+def test_the_stored_summaries_follow_every_version(fixture_db, write):
+    def cod():
+        """Every stored summary equals its query run on the rows now; the country summary of COD."""
+        for name in SUMMARIES:
+            stored = sorted(rows(fixture_db, f"SELECT * FROM {name}"), key=repr)
+            assert stored == sorted(rows(fixture_db, sql(name)), key=repr), name
+        return sorted(rows(fixture_db, "SELECT * FROM oda_country_summary WHERE country_iso3 = 'COD'"), key=repr)
+
+    built = cod()
+    assert [r for r in built if r[0] == "year"] == [
+        ("year", 2023, "commitment", None, None, "COD", None, 999999.0, 1),
+        ("year", 2023, "disbursement", None, None, "COD", None, 100000.0, 1),
+        ("year", 2024, "disbursement", None, None, "COD", None, 180000.0, 2),
+    ]
+    load(fixture_db, "oda", write("o.csv", "entity,year,country_iso3,amount_eur,flow\nWBI,2030,COD,7,disbursement\n"), mode="years")
+    assert ("year", 2030, "disbursement", None, None, "COD", None, 7.0, 1) in cod()
+    assert rows(fixture_db, "SELECT * FROM oda_map_summary WHERE year = 2030") == [("COD", 2030, "WBI", None, 7.0)]
+    load(fixture_db, "missions", write("m.csv", MISSIONS_HEADER + "M4,Nouvelle,AWEX,Wallonie,COD,2027-01-10,5\n"), mode="upsert")
+    assert len(cod()) == len(built) + 4  # the 2030 row: its year, and its sector, channel and source (none)
+    rollback(fixture_db, 1)
+    assert cod() == built
+
+
 def test_a_database_written_by_an_older_atlas_is_brought_to_the_schema_at_start(fixture_db):
     from atlas import data
 
     with fixture_db.transaction() as con:  # as an Atlas from before the Dutch sector names wrote it
         con.execute("ALTER TABLE dac_sectors DROP COLUMN name_nl")
     before = rows(fixture_db, "SELECT count(*), sum(amount_eur), max(version) FROM oda, _versions")
-    assert fixture_db.missing_columns() == ["dac_sectors.name_nl"]
+    con = duckdb.connect(str(fixture_db.path))  # and before the country summary
+    con.execute("DROP TABLE oda_country_summary")
+    con.close()
+    assert fixture_db.missing_columns() == ["oda_country_summary", "dac_sectors.name_nl"]
     data.ensure_database()
     assert fixture_db.missing_columns() == []
     assert rows(fixture_db, "SELECT count(*), sum(amount_eur), max(version) FROM oda, _versions") == before
