@@ -67,7 +67,7 @@ GRID = {"gridcolor": "#e8e8e8", "zerolinecolor": "#999999"}
 
 
 def _figure(traces: list[dict], finding: str, lang: str, height: int | None = None, legend: bool = False,
-            xaxis: dict | None = None, yaxis: dict | None = None, **layout) -> go.Figure:
+            xaxis: dict | None = None, yaxis: dict | None = None, right: int = 20, **layout) -> go.Figure:
     """The house style around `traces` (plain dicts), as one figure built in one go.
 
     plotly validates every add_bar/update_layout call on its own, a few milliseconds each: built
@@ -78,7 +78,7 @@ def _figure(traces: list[dict], finding: str, lang: str, height: int | None = No
         **house_layout(lang),
         "title": {"text": finding}, "showlegend": legend, "height": height, "plot_bgcolor": "white",
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
-        "margin": {"l": 0, "r": 20, "t": 40 if legend else 10, "b": 0}, "bargap": 0.25,
+        "margin": {"l": 0, "r": right, "t": 40 if legend else 10, "b": 0}, "bargap": 0.25,
         "xaxis": {**(xaxis or {}), **GRID}, "yaxis": {**(yaxis or {}), **GRID}, **layout,
     }})
 
@@ -89,13 +89,28 @@ def _bars_height(n: int) -> int:
 
 def _hbar(labels, values, lang: str, colour, name: str | None = None, hover=None) -> dict:
     """Horizontal bars in the given order (first at the top), each labelled with its amount;
-    the figure takes HBAR_YAXIS and _money_axis(lang) as its axes."""
+    the figure takes HBAR_YAXIS and _hbar_room(traces, lang) (margin and money axis)."""
+    # Always past the end of the bar: "auto" put long bars' amounts inside and short ones'
+    # outside, a ragged column that straddled the bar ends. The figure keeps room for them
+    # (_hbar_room): plotly's autorange does not count the text.
     return {
         "type": "bar", "y": list(labels), "x": list(values), "orientation": "h", "name": name,
-        "marker": {"color": colour}, "text": [fmt.money(v, lang) for v in values], "textposition": "auto",
-        "hovertext": hover,
+        "marker": {"color": colour}, "text": [fmt.money(v, lang) for v in values], "textposition": "outside",
+        "cliponaxis": False, "hovertext": hover,
         "hovertemplate": "%{y}<br>%{text}<extra></extra>" if hover is None else "%{hovertext}<extra></extra>",
     }
+
+
+def _hbar_room(traces: list[dict], lang: str) -> dict:
+    """_figure's right margin and money axis for _hbar traces, with room for the amounts past the
+    bar ends. On screen the margin holds the longest amount at any width (padding the axis alone
+    leaves too little on a half-width chart); the PNG export sets its own margin and a larger font
+    (ui.png_download), so the axis also reaches 12 % past the longest bar."""
+    longest = max((len(text) for trace in traces for text in trace["text"]), default=0)
+    top = max((x for trace in traces for x in trace["x"]), default=0)
+    return {"right": 8 + 7 * longest,  # measured in chromium: 78 px for « 11 400 000 € » at 14 px
+            # every bar carries its amount: a few ticks suffice, and stay level on a narrower plot
+            "xaxis": {**_money_axis(lang), "nticks": 5, "autorangeoptions": {"include": [max(top, 0) * 1.12]}}}
 
 
 HBAR_YAXIS = {"autorange": "reversed", "automargin": True}
@@ -212,15 +227,15 @@ def oda_sectors(df, lang: str) -> go.Figure:
                             GROUP_COLOURS[i % len(GROUP_COLOURS)], name=group, hover=hover))
     # barmode stack: one bar per sector, stacking only keeps the bars full width
     return _figure(traces, finding, lang, height=_bars_height(len(df)) + 40, legend=True, barmode="stack",
-                   xaxis=_money_axis(lang), yaxis={**HBAR_YAXIS, "categoryorder": "array", "categoryarray": order})
+                   **_hbar_room(traces, lang), yaxis={**HBAR_YAXIS, "categoryorder": "array", "categoryarray": order})
 
 
 def oda_channels(df, lang: str) -> go.Figure:
     """Disbursements by channel of delivery (queries/oda_by_channel.sql)."""
     labels = [c if isinstance(c, str) else t("oda.channel_unknown", lang) for c in channel_names(df, lang).channel]
     finding = _share_finding("oda.channels_finding", lang, labels[0], df.share.iloc[0])
-    return _figure([_hbar(labels, df.amount_eur, lang, BLUES[4])], finding, lang, height=_bars_height(len(df)),
-                   xaxis=_money_axis(lang), yaxis=HBAR_YAXIS)
+    bars = [_hbar(labels, df.amount_eur, lang, BLUES[4])]
+    return _figure(bars, finding, lang, height=_bars_height(len(df)), **_hbar_room(bars, lang), yaxis=HBAR_YAXIS)
 
 
 def oda_priority_share(df, lang: str) -> go.Figure:
@@ -263,7 +278,7 @@ def oda_top_recipients(df, lang: str) -> go.Figure:
             part = df[mask]
             traces.append(_hbar([n for n, m in zip(names, mask) if m], part.amount_eur, lang, colour, name=name))
     return _figure(traces, finding, lang, height=_bars_height(len(df)) + 40, legend=True, barmode="stack",
-                   xaxis=_money_axis(lang), yaxis={**HBAR_YAXIS, "categoryorder": "array", "categoryarray": names})
+                   **_hbar_room(traces, lang), yaxis={**HBAR_YAXIS, "categoryorder": "array", "categoryarray": names})
 
 
 def agreements_gantt(df, lang: str, today) -> go.Figure:

@@ -7,6 +7,20 @@ from atlas import charts, country_search, data, fmt, geo, ui
 from atlas.i18n import localize, t, term_list
 
 EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
+WRAPPED_ROWS = 66  # px: st.dataframe wraps a cell's text only in rows taller than 4rem (64 px)
+
+
+def widths(lang: str, **pixels: int) -> dict:
+    """column_config giving each column (by its catalogue key) a width in pixels. A table's widths
+    add up to less than the page on a 1280-px screen, so no column hides behind a scroll bar; wider
+    screens stretch them in proportion, long texts wrap (row_height=WRAPPED_ROWS), and a header
+    cut short keeps its full text as a tooltip."""
+    columns = {}
+    for key, width in pixels.items():
+        label = t(f"country.col.{key}", lang)
+        columns[label] = st.column_config.Column(width=width, help=label if 6 * len(label) + 12 > width else None)
+    return columns
+
 
 lang = ui.lang()
 today = ui.today()
@@ -83,7 +97,8 @@ if len(priorities):
                 }
                 for p in priorities.itertuples()
             ],
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", row_height=WRAPPED_ROWS,
+            column_config=widths(lang, entity=150, period=95, current=70, programme=230, sectors=230),
         )
 
 tiles = st.columns(6)
@@ -124,7 +139,8 @@ else:
             }
             for a in agreements.sort_values("signed_on").itertuples()
         ],
-        hide_index=True, width="stretch",
+        hide_index=True, width="stretch", row_height=WRAPPED_ROWS,
+        column_config=widths(lang, title=250, entity=140, status=95, signed_on=95, ends_on=95, follow_up=125),
     )
 
 st.header(t("country.oda", lang), divider="gray")
@@ -174,7 +190,9 @@ else:
             }
             for m in missions.sort_values("starts_on", ascending=False).itertuples()
         ],
-        hide_index=True, width="stretch",
+        hide_index=True, width="stretch", row_height=WRAPPED_ROWS,
+        column_config=widths(lang, starts_on=90, title=160, organiser=85, city=90, participants=105, cost=80, fees=120,
+                             net_cost=80),
     )
 
 st.header(t("country.offices", lang), divider="gray")

@@ -4,11 +4,12 @@ and both pages in AppTest (metric and filters, links in and out, invalid links, 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import country_search, data, maps, ui
+from atlas import charts, country_search, data, maps, ui
 
 from conftest import query_rows
 
@@ -278,3 +279,37 @@ def test_country_page_without_data_and_with_an_unknown_code(app):
     assert not other.exception
     assert any("« pays » (ZZZ)" in w.value for w in other.warning)
     assert "Choisissez un pays" in other.info[0].value
+
+
+def test_country_page_tables_fit_a_1280_px_screen(app):
+    # At 1280×800 the page is 818 px wide, 784 inside an expander (measured in chromium): tables
+    # whose columns add up to more scroll sideways and hide their last columns. Long texts wrap.
+    open_country(app, pays="SEN")
+    assert not app.exception
+    wrapped = [table for table in app.dataframe if table.proto.row_height > 64]
+    # priority history, agreements, missions
+    assert [list(table.value.columns)[:2] for table in wrapped] == [["Entité", "Période"], ["Intitulé", "Entité"],
+                                                                      ["Début", "Intitulé"]]
+    for table, room in zip(wrapped, (784, 818, 818)):
+        config = json.loads(table.proto.columns)
+        assert sum(config[column]["width"] for column in table.value.columns) <= room
+    fees = json.loads(wrapped[-1].proto.columns)["Frais payés par les entreprises"]
+    assert fees["help"] == "Frais payés par les entreprises"  # the header is cut: its full text in a tooltip
+
+
+def test_sector_and_channel_amounts_sit_past_the_bars_with_room_for_them():
+    import pandas as pd
+
+    sectors = pd.DataFrame({
+        "group_code": [100, 300], "group_name": ["Infrastructures et services sociaux", "Production"],
+        "category_code": [121, 311], "category_name": ["Santé", "Agriculture"],
+        "sector_code": ["12110", "31120"], "sector_name": ["Politique de la santé", "Développement agricole"],
+        "amount_eur": [1234567.0, 89000.0], "share": [0.9327, 0.0673],
+    })
+    channels = pd.DataFrame({"channel": ["ONG", None], "amount_eur": [1234567.0, 89000.0], "share": [0.9327, 0.0673]})
+    for fig in (charts.oda_sectors(sectors, "fr"), charts.oda_channels(channels, "fr")):
+        assert {(trace.textposition, trace.cliponaxis) for trace in fig.data} == {("outside", False)}
+        assert plain(fig.data[0].text[0]) == "1 234 567 €"
+        assert fig.layout.margin.r >= 7 * len("1 234 567 €")  # the longest amount fits in the margin
+        # and the axis reaches past the longest bar, for the PNG export that sets its own margin
+        assert fig.layout.xaxis.autorangeoptions.include[0] == pytest.approx(1234567 * 1.12)
