@@ -53,15 +53,12 @@ def default_path() -> Path:
 
 
 QUERIES_DIR = ROOT / "queries"
-FRAGMENT = re.compile(r"\{\{(\w+)\}\}")
 
 
 @cache
 def sql(name: str) -> str:
-    """The text of queries/<name>.sql, each `{{fragment}}` in it replaced by queries/_fragment.sql
-    in parentheses: a subquery that several named queries share (e.g. the ODA page's filters)."""
-    text = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return FRAGMENT.sub(lambda m: "(\n" + sql("_" + m.group(1)) + "\n)", text)
+    """The text of queries/<name>.sql."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 OVER = re.compile(r"^-- over: (\w+)\s*$", re.M)
