@@ -44,7 +44,7 @@ META_COLUMNS = "_added_in INTEGER NOT NULL, _removed_in INTEGER"
 # Aggregates stored beside the rows, each the result of queries/<name>.sql kept as the table
 # <name>, with the dataset it summarises: a write that changes that dataset rebuilds it in the same
 # transaction, so a summary is never older than its rows.
-SUMMARIES = {"oda_country_summary": "oda", "oda_map_summary": "oda"}
+SUMMARIES = {"oda_country_summary": "oda", "oda_map_summary": "oda", "oda_flow_summary": "oda"}
 
 
 def default_path() -> Path:

@@ -7,7 +7,7 @@
 SELECT country_iso3, sum(amount_eur) AS value,
        min(min(year)) OVER () AS first_year, max(max(year)) OVER () AS last_year
 FROM oda_map_summary
-WHERE year BETWEEN $year_from AND $year_to
+WHERE country_iso3 IS NOT NULL AND year BETWEEN $year_from AND $year_to
   AND (len($entities) = 0 OR list_contains($entities, entity))
   AND (len($sector_groups) = 0 OR list_contains($sector_groups, group_code))
 GROUP BY country_iso3

@@ -1,12 +1,15 @@
--- Grain: one row per recipient country, year, entity and DAC sector group (group_code, NULL for
--- an unknown or empty purpose code) of the ODA disbursed. Columns: country_iso3, year, entity,
--- group_code (VARCHAR), amount_eur. Regional and unallocated rows (no country) are left out.
+-- Grain: one row per recipient country, year, entity and DAC sector category (category_code,
+-- NULL for an unknown or empty purpose code) of the ODA disbursed. Columns: country_iso3, year,
+-- entity, category_code (VARCHAR), group_code (VARCHAR, the category's sector group),
+-- amount_eur. Regional and unallocated rows are the groups without a country (NULL).
 -- Not run by a page: every write that changes ODA stores this result as the table
 -- oda_map_summary (atlas/db.py, Database.transaction), in the same transaction. The map's
--- filters (years, entities, sector groups) then sum a hundred thousand rows at most instead of
--- every ODA row (5 000 000 rows: 95 000 groups).
-SELECT o.country_iso3, o.year, o.entity, CAST(s.group_code AS VARCHAR) AS group_code, sum(o.amount_eur) AS amount_eur
+-- filters (years, entities, sector groups) and the ODA page's recipients (years, entities,
+-- sector categories) then sum a few hundred thousand rows at most instead of every ODA row
+-- (5 000 000 rows: 303 000 groups).
+SELECT o.country_iso3, o.year, o.entity, CAST(s.category_code AS VARCHAR) AS category_code,
+       CAST(s.group_code AS VARCHAR) AS group_code, sum(o.amount_eur) AS amount_eur
 FROM oda o
 LEFT JOIN dac_sectors s ON CAST(s.code AS VARCHAR) = o.sector_code
-WHERE o.flow = 'disbursement' AND o.country_iso3 IS NOT NULL
+WHERE o.flow = 'disbursement'
 GROUP BY ALL

@@ -4,7 +4,7 @@
 -- (queries/oda_map_summary.sql), not from the rows.
 SELECT country_iso3, sum(amount_eur) AS value
 FROM oda_map_summary
-WHERE year BETWEEN $year_from AND $year_to
+WHERE country_iso3 IS NOT NULL AND year BETWEEN $year_from AND $year_to
   AND (len($entities) = 0 OR list_contains($entities, entity))
   AND (len($countries) = 0 OR list_contains($countries, country_iso3))
 GROUP BY country_iso3

@@ -93,7 +93,7 @@ def test_the_stored_summaries_follow_every_version(fixture_db, write):
     ]
     load(fixture_db, "oda", write("o.csv", "entity,year,country_iso3,amount_eur,flow\nWBI,2030,COD,7,disbursement\n"), mode="years")
     assert ("year", 2030, "disbursement", None, None, "COD", None, 7.0, 1) in cod()
-    assert rows(fixture_db, "SELECT * FROM oda_map_summary WHERE year = 2030") == [("COD", 2030, "WBI", None, 7.0)]
+    assert rows(fixture_db, "SELECT * FROM oda_map_summary WHERE year = 2030") == [("COD", 2030, "WBI", None, None, 7.0)]
     load(fixture_db, "missions", write("m.csv", MISSIONS_HEADER + "M4,Nouvelle,AWEX,Wallonie,COD,2027-01-10,5\n"), mode="upsert")
     assert len(cod()) == len(built) + 4  # the 2030 row: its year, and its sector, channel and source (none)
     rollback(fixture_db, 1)
