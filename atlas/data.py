@@ -58,7 +58,7 @@ def frame(name: str, base: str | None = None, **params) -> pd.DataFrame:
     """The result of the named query, as a DataFrame (a copy: callers may change it).
 
     `base`: for a query « -- over: other », a named query that stands in for `other`, with the
-    same columns (a country's profile draws the ODA page's charts over its stored summary).
+    same columns (the ODA page's charts drawn over sums stored at import, not over the rows).
     """
     db = database()
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
