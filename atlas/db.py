@@ -43,7 +43,9 @@ REFERENCE_TABLES = {
 META_COLUMNS = "_added_in INTEGER NOT NULL, _removed_in INTEGER"
 # Aggregates stored beside the rows, each the result of queries/<name>.sql kept as the table
 # <name>, with the dataset it summarises: a write that changes that dataset rebuilds it in the same
-# transaction, so a summary is never older than its rows.
+# transaction, so a summary is never older than its rows. Table _summaries records the definition
+# each was computed by (`summary_definition`): a file from an Atlas whose query or reference data
+# differed is brought up to date at start, like a missing column.
 SUMMARIES = {"oda_country_summary": "oda", "oda_map_summary": "oda", "oda_flow_summary": "oda"}
 
 
@@ -147,20 +149,23 @@ class Database:
     def missing_columns(self) -> list[str]:
         """Columns (`table.column`) and summary tables this code expects that the published file
         lacks: a file written by an older Atlas, before a contract column, a reference column or a
-        summary was added."""
+        summary was added, or when a summary was defined otherwise (`summary_definition`)."""
         con = self.reader()
         try:
             columns = con.execute(
                 "SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = 'atlas'"
             ).fetchall()
+            tables = {table for table, _ in columns}
+            stored = dict(con.execute("SELECT name, definition FROM _summaries").fetchall()) if "_summaries" in tables else {}
         finally:
             con.close()
-        have = {f"{table}.{column}" for table, column in columns} | {table for table, _ in columns}
-        wanted = [f"{ds.name}.{c}" for ds in DATASETS.values() for c in ds.column_names] + list(SUMMARIES)
+        have = {f"{table}.{column}" for table, column in columns}
+        wanted = [f"{ds.name}.{c}" for ds in DATASETS.values() for c in ds.column_names]
         for table, path in REFERENCE_TABLES.items():
             with open(path, encoding="utf-8", newline="") as f:
                 wanted += [f"{table}.{c}" for c in next(csv.reader(f))]
-        return [w for w in wanted if w not in have]
+        stale = [name for name in SUMMARIES if name not in tables or stored.get(name) != summary_definition(name)]
+        return stale + [w for w in wanted if w not in have]
 
     def upgrade(self) -> None:
         """Bring the published file to this code's schema; no data changes, no new version."""
@@ -246,6 +251,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
     # Committee decks saved by name (atlas/slides.py): a choice of slides and filters, not data,
     # so saving one is a write but never a dataset version.
+    con.execute("CREATE TABLE IF NOT EXISTS _summaries (name VARCHAR NOT NULL, definition VARCHAR NOT NULL)")
     con.execute(
         """CREATE TABLE IF NOT EXISTS _decks (
             name VARCHAR NOT NULL, slides VARCHAR NOT NULL, filters VARCHAR NOT NULL,
@@ -267,13 +273,25 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+@cache
+def summary_definition(name: str) -> str:
+    """What the stored summary `name` is computed from, besides the rows: the SHA-256 of its query
+    and of the reference tables (a summary may join them, as the map's joins dac_sectors)."""
+    digest = hashlib.sha256(sql(name).encode("utf-8"))
+    for path in REFERENCE_TABLES.values():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def refresh_summaries(con: duckdb.DuckDBPyConnection, since: int) -> None:
-    """Rebuild each summary whose dataset changed in version `since` or later, or that is missing."""
+    """Rebuild each summary whose dataset changed in version `since` or later, or that is missing
+    or was computed by another definition."""
     have = {
         name for (name,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
         ).fetchall()
     }
+    stored = dict(con.execute("SELECT name, definition FROM _summaries").fetchall())
     changed = {
         dataset for (dataset,) in con.execute(
             "SELECT dataset FROM _versions WHERE version >= $v AND rows_added + rows_changed + rows_removed > 0",
@@ -281,8 +299,11 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection, since: int) -> None:
         ).fetchall()
     }
     for name, dataset in SUMMARIES.items():
-        if name not in have or dataset in changed:
+        if name not in have or dataset in changed or stored.get(name) != summary_definition(name):
             con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS {sql(name)}")
+            con.execute("DELETE FROM _summaries WHERE name = $name", {"name": name})
+            con.execute("INSERT INTO _summaries VALUES ($name, $definition)",
+                        {"name": name, "definition": summary_definition(name)})
 
 
 def next_version(con: duckdb.DuckDBPyConnection) -> int:

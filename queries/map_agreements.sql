@@ -3,8 +3,8 @@
 -- the span and not ended before it. Columns: country_iso3, value (number of agreements).
 SELECT country_iso3, count(*) AS value
 FROM agreements
-WHERE year(signed_on) <= $year_to
-  AND (ends_on IS NULL OR year(ends_on) >= $year_from)
+WHERE date_part('year', signed_on) <= $year_to
+  AND (ends_on IS NULL OR date_part('year', ends_on) >= $year_from)
   AND (len($entities) = 0 OR list_contains($entities, entity))
   AND (len($statuses) = 0 OR list_contains($statuses, status))
 GROUP BY country_iso3

@@ -6,9 +6,9 @@ SELECT country_iso3,
        count(*) AS missions,
        sum(cost_eur) AS cost_eur,
        sum(coalesce(participants_sme, 0) + coalesce(participants_large, 0)) AS participants,
-       min(min(year(starts_on))) OVER () AS first_year, max(max(year(starts_on))) OVER () AS last_year
+       min(min(date_part('year', starts_on))) OVER () AS first_year, max(max(date_part('year', starts_on))) OVER () AS last_year
 FROM missions
-WHERE year(starts_on) BETWEEN $year_from AND $year_to
+WHERE date_part('year', starts_on) BETWEEN $year_from AND $year_to
   AND (len($entities) = 0 OR list_contains($entities, entity))
 GROUP BY country_iso3
 ORDER BY missions DESC, country_iso3

@@ -7,8 +7,8 @@ SELECT a.agreement_id, a.title, a.partner, a.country_iso3, a.entity, a.status, a
        coalesce(a.longitude, c.lon) AS longitude
 FROM agreements a
 LEFT JOIN countries c ON c.iso3 = a.country_iso3
-WHERE year(a.signed_on) <= $year_to
-  AND (a.ends_on IS NULL OR year(a.ends_on) >= $year_from)
+WHERE date_part('year', a.signed_on) <= $year_to
+  AND (a.ends_on IS NULL OR date_part('year', a.ends_on) >= $year_from)
   AND (len($entities) = 0 OR list_contains($entities, a.entity))
   AND (len($statuses) = 0 OR list_contains($statuses, a.status))
 ORDER BY a.signed_on, a.agreement_id

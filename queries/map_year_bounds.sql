@@ -4,5 +4,5 @@ SELECT min(y) AS year_from, max(y) AS year_to
 FROM (
     SELECT year AS y FROM oda
     UNION ALL
-    SELECT year(starts_on) FROM missions
+    SELECT date_part('year', starts_on) FROM missions
 )

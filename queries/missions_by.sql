@@ -4,7 +4,7 @@
 -- Columns: dimension, value (text), missions, participants, cost_eur, fees_eur, net_cost_eur,
 -- cost_per_participant.
 WITH costed AS (
-    SELECT m.organiser, m.country_iso3, CAST(year(m.starts_on) AS VARCHAR) AS year, m.kind,
+    SELECT m.organiser, m.country_iso3, CAST(date_part('year', m.starts_on) AS VARCHAR) AS year, m.kind,
            coalesce(m.participants_sme, 0) AS participants_sme,
            coalesce(m.participants_large, 0) AS participants_large,
            coalesce(m.participants_sme, 0) + coalesce(m.participants_large, 0) AS participants,
@@ -13,7 +13,7 @@ WITH costed AS (
            coalesce(m.participants_sme, 0) * coalesce(m.fee_sme_eur, 100)
              + coalesce(m.participants_large, 0) * coalesce(m.fee_large_eur, 300) AS fees_eur
     FROM missions m
-    WHERE year(m.starts_on) BETWEEN $year_from AND $year_to
+    WHERE date_part('year', m.starts_on) BETWEEN $year_from AND $year_to
       AND (len($organisers) = 0 OR list_contains($organisers, m.organiser))
       AND (len($countries) = 0 OR list_contains($countries, m.country_iso3))
       AND (len($kinds) = 0 OR list_contains($kinds, m.kind))

@@ -19,7 +19,7 @@ WITH costed AS (
              + coalesce(m.participants_large, 0) * coalesce(m.fee_large_eur, 300) AS fees_eur,
            m.source
     FROM missions m
-    WHERE year(m.starts_on) BETWEEN $year_from AND $year_to
+    WHERE date_part('year', m.starts_on) BETWEEN $year_from AND $year_to
       AND (len($organisers) = 0 OR list_contains($organisers, m.organiser))
       AND (len($countries) = 0 OR list_contains($countries, m.country_iso3))
       AND (len($kinds) = 0 OR list_contains($kinds, m.kind))
@@ -31,8 +31,8 @@ SELECT mission_id, title, organiser, entity, country_iso3, city, starts_on, ends
        cost_eur / nullif(participants, 0) AS cost_per_participant,
        EXISTS (SELECT 1 FROM priority_countries p
                WHERE p.country_iso3 = c.country_iso3
-                 AND p.since_year <= year(c.starts_on)
-                 AND coalesce(p.until_year, 9999) >= year(c.starts_on)) AS priority,
+                 AND p.since_year <= date_part('year', c.starts_on)
+                 AND coalesce(p.until_year, 9999) >= date_part('year', c.starts_on)) AS priority,
        starts_on >= $today AS upcoming,
        source
 FROM costed c

@@ -4,13 +4,13 @@
 -- Columns: dimension, value (the year, text), missions, participants, cost_eur, fees_eur,
 --          net_cost_eur, cost_per_participant.
 WITH costed AS (
-    SELECT CAST(year(starts_on) AS VARCHAR) AS year,
+    SELECT CAST(date_part('year', starts_on) AS VARCHAR) AS year,
            coalesce(participants_sme, 0) + coalesce(participants_large, 0) AS participants,
            cost_eur,
            coalesce(participants_sme, 0) * coalesce(fee_sme_eur, 100)
              + coalesce(participants_large, 0) * coalesce(fee_large_eur, 300) AS fees_eur
     FROM missions
-    WHERE year(starts_on) BETWEEN $year_from AND $year_to
+    WHERE date_part('year', starts_on) BETWEEN $year_from AND $year_to
       AND (len($entities) = 0 OR list_contains($entities, entity))
       AND (len($countries) = 0 OR list_contains($countries, country_iso3))
 )

@@ -13,5 +13,5 @@ WHERE country_iso3 IS NOT NULL
 UNION
 SELECT DISTINCT 'year', CAST(year AS VARCHAR) FROM (
     SELECT year FROM oda UNION SELECT year FROM oda_national
-    UNION SELECT year(starts_on) FROM missions UNION SELECT year(signed_on) FROM agreements)
+    UNION SELECT date_part('year', starts_on) FROM missions UNION SELECT date_part('year', signed_on) FROM agreements)
 ORDER BY kind, value

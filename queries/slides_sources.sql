@@ -8,7 +8,7 @@ SELECT DISTINCT source FROM (
     UNION ALL SELECT source FROM agreements
         WHERE (len($entities) = 0 OR list_contains($entities, entity))
           AND (len($countries) = 0 OR list_contains($countries, country_iso3))
-    UNION ALL SELECT source FROM missions WHERE year(starts_on) BETWEEN $year_from AND $year_to
+    UNION ALL SELECT source FROM missions WHERE date_part('year', starts_on) BETWEEN $year_from AND $year_to
         AND (len($entities) = 0 OR list_contains($entities, entity))
         AND (len($countries) = 0 OR list_contains($countries, country_iso3))
     UNION ALL SELECT source FROM priority_countries

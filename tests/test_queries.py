@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from atlas.db import sql
+from atlas.db import ROOT, sql
 
 from conftest import query_rows, rows
 
@@ -78,3 +79,11 @@ def test_the_oda_page_charts_read_the_stored_sums_as_the_rows(sample_db, filters
     assert {name: query_rows(db, name, params, base="oda_page_stored_cube") for name in ODA_PAGE_CHARTS} == results
     # Those sums know no country: with one chosen, the stand-in is empty and the page reads the rows.
     assert query_rows(db, "oda_page_stored_cube", {**filters, "countries": ["COD"]}) == []
+
+
+def test_queries_take_the_year_of_a_column_with_date_part():
+    # DuckDB 2.0 spends 3-5 ms more planning a filter on year(column) than on date_part('year',
+    # column), the same function: 25 ms of the missions page's run. year($today) costs nothing.
+    for path in sorted((ROOT / "queries").glob("*.sql")):
+        code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("--"))
+        assert not re.search(r"(?<![\w$])year\((?!\$)", code), path.name

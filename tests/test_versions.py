@@ -113,3 +113,21 @@ def test_a_database_written_by_an_older_atlas_is_brought_to_the_schema_at_start(
     data.ensure_database()
     assert fixture_db.missing_columns() == []
     assert rows(fixture_db, "SELECT count(*), sum(amount_eur), max(version) FROM oda, _versions") == before
+
+
+def test_a_summary_computed_by_an_older_definition_is_recomputed_at_start(fixture_db):
+    from atlas import data
+
+    assert fixture_db.missing_columns() == []
+    con = duckdb.connect(str(fixture_db.path))  # as an Atlas whose map summary left out regional rows
+    con.execute("DELETE FROM oda_map_summary WHERE country_iso3 IS NULL")
+    con.execute("UPDATE _summaries SET definition = 'older' WHERE name = 'oda_map_summary'")
+    con.close()
+    assert rows(fixture_db, "SELECT count(*) FROM oda WHERE country_iso3 IS NULL AND flow = 'disbursement'") != [(0,)]
+    versions = rows(fixture_db, "SELECT max(version) FROM _versions")
+    assert fixture_db.missing_columns() == ["oda_map_summary"]
+    data.ensure_database()
+    assert fixture_db.missing_columns() == []
+    assert sorted(rows(fixture_db, "SELECT * FROM oda_map_summary"), key=repr) == sorted(rows(fixture_db, sql("oda_map_summary")), key=repr)
+    assert rows(fixture_db, "SELECT max(version) FROM _versions") == versions
+
