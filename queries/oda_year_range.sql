@@ -1,2 +1,3 @@
 -- Grain: one row. First and last year of ODA disbursements. Columns: year_from, year_to.
-SELECT min(year) AS year_from, max(year) AS year_to FROM oda WHERE flow = 'disbursement'
+-- Read from the disbursements stored at import (queries/oda_map_summary.sql), not the rows.
+SELECT min(year) AS year_from, max(year) AS year_to FROM oda_map_summary
