@@ -46,7 +46,9 @@ META_COLUMNS = "_added_in INTEGER NOT NULL, _removed_in INTEGER"
 # transaction, so a summary is never older than its rows. Table _summaries records the definition
 # each was computed by (`summary_definition`): a file from an Atlas whose query or reference data
 # differed is brought up to date at start, like a missing column.
-SUMMARIES = {"oda_country_summary": "oda", "oda_map_summary": "oda", "oda_flow_summary": "oda"}
+SUMMARIES = {
+    "oda_country_summary": "oda", "oda_map_summary": "oda", "oda_flow_summary": "oda", "oda_provenance_summary": "oda",
+}
 
 
 def default_path() -> Path:
