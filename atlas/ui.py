@@ -193,6 +193,22 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in text)
 
 
+# --- Tables that fit the screen --------------------------------------------------------------------
+
+WRAPPED_ROWS = 66  # px: st.dataframe wraps a cell's text only in rows taller than 4rem (64 px)
+TABLE_ROOM = 818  # px of a table at 1280×800 (784 inside an expander), measured in chromium
+EXPANDER_ROOM = 784
+
+
+def sized_column(label: str, width: int, kind=None, **options):
+    """A st.dataframe column `width` pixels wide. A table's widths add up to less than the page on a
+    1280-px screen (TABLE_ROOM, EXPANDER_ROOM), so no column hides behind a scroll bar; wider screens
+    stretch them in proportion, long texts wrap (row_height=WRAPPED_ROWS), and a header cut short
+    keeps its full text as a tooltip. `kind`: a st.column_config class (Column by default)."""
+    kind = kind or st.column_config.Column
+    return kind(label, width=width, help=label if 6 * len(label) + 12 > width else None, **options)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _png(figure_json: str, title: str | None) -> bytes:
     # Keyed by the figure itself: the same chart clicked twice (or by two users) renders once.
@@ -200,11 +216,32 @@ def _png(figure_json: str, title: str | None) -> bytes:
 
     from atlas import deck
 
-    fig = pio.from_json(figure_json)
+    return deck.figure_png(png_figure(pio.from_json(figure_json), title))
+
+
+PNG_TITLE_ROOM = 90  # px of the 1080-px image above the legend: the title (30 px type) and air
+
+
+def png_figure(fig, title: str | None):
+    """The figure as exported to PNG: larger type, its finding as title above the legend, and
+    margins that grow to hold every tick label and axis title. On screen Streamlit's theme turns
+    the axes' automargin on; kaleido draws the bare figure, whose margins (0 at the bottom and
+    left) cut the years and amounts."""
+    from atlas.deck import HEIGHT
+
     fig.update_layout(font={"size": 22}, legend={"font": {"size": 20}})
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     if title:
-        fig.update_layout(title={"text": title, "font": {"size": 30}, "x": 0.02}, margin={"t": 110, "l": 20, "r": 40, "b": 20})
-    return deck.figure_png(fig)
+        # The legend hangs under the title (container coordinates) and pushes the plot down by as
+        # many rows as it wraps to; anchored to the plot instead, a three-row legend covered the title.
+        fig.update_layout(
+            title={"text": title, "font": {"size": 30}, "x": 0.02, "xref": "container", "y": 1, "yref": "container",
+                   "yanchor": "top", "pad": {"t": 30}},
+            legend={"yref": "container", "y": 1 - PNG_TITLE_ROOM / HEIGHT, "yanchor": "top"},
+            margin={"t": 110, "l": 20, "r": 40, "b": 20},
+        )
+    return fig
 
 
 def png_download(fig, name: str, lang: str, key: str, title: str | None = None, container=None) -> None:

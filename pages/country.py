@@ -7,19 +7,12 @@ from atlas import charts, country_search, data, fmt, geo, ui
 from atlas.i18n import localize, t, term_list
 
 EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
-WRAPPED_ROWS = 66  # px: st.dataframe wraps a cell's text only in rows taller than 4rem (64 px)
 
 
 def widths(lang: str, **pixels: int) -> dict:
-    """column_config giving each column (by its catalogue key) a width in pixels. A table's widths
-    add up to less than the page on a 1280-px screen, so no column hides behind a scroll bar; wider
-    screens stretch them in proportion, long texts wrap (row_height=WRAPPED_ROWS), and a header
-    cut short keeps its full text as a tooltip."""
-    columns = {}
-    for key, width in pixels.items():
-        label = t(f"country.col.{key}", lang)
-        columns[label] = st.column_config.Column(width=width, help=label if 6 * len(label) + 12 > width else None)
-    return columns
+    """column_config giving each column (by its catalogue key) a width in pixels (see ui.sized_column)."""
+    labels = {key: t(f"country.col.{key}", lang) for key in pixels}
+    return {labels[key]: ui.sized_column(labels[key], width) for key, width in pixels.items()}
 
 
 lang = ui.lang()
@@ -97,11 +90,13 @@ if len(priorities):
                 }
                 for p in priorities.itertuples()
             ],
-            hide_index=True, width="stretch", row_height=WRAPPED_ROWS,
+            hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
             column_config=widths(lang, entity=150, period=95, current=70, programme=230, sectors=230),
         )
 
-tiles = st.columns(6)
+# Two rows of three (cooperation and aid; economic presence): in one row of six, a tile below
+# 1920 px is too narrow for « Missions économiques » or « Deelnemers aan de missies » and its help icon.
+tiles = st.columns(3) + st.columns(3)
 tiles[0].metric(t("country.kpi_agreements", lang), fmt.number(k.agreements_in_force, lang),
                 help=t("country.kpi_agreements_help", lang, total=fmt.number(k.agreements, lang)))
 tiles[1].metric(
@@ -139,7 +134,7 @@ else:
             }
             for a in agreements.sort_values("signed_on").itertuples()
         ],
-        hide_index=True, width="stretch", row_height=WRAPPED_ROWS,
+        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_config=widths(lang, title=250, entity=140, status=95, signed_on=95, ends_on=95, follow_up=125),
     )
 
@@ -190,7 +185,7 @@ else:
             }
             for m in missions.sort_values("starts_on", ascending=False).itertuples()
         ],
-        hide_index=True, width="stretch", row_height=WRAPPED_ROWS,
+        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_config=widths(lang, starts_on=90, title=160, organiser=85, city=90, participants=105, cost=80, fees=120,
                              net_cost=80),
     )

@@ -71,20 +71,27 @@ ui.sources(data.frame("oda_sources", **filters).source, lang)
 provenance = data.frame("oda_provenance")
 with st.expander(t("oda.provenance", lang, count=len(provenance))):
     st.caption(t("oda.provenance_caption", lang))
+    # Widths add up to ui.EXPANDER_ROOM (the table sits in an expander): no sideways scrolling at
+    # 1280 px; long sources and file names wrap, a date (100 px of text) and an amount in billions
+    # (98) stay whole. No user or currency (the sample, euros): blank, not « None ».
     st.dataframe(
         provenance.assign(action=provenance["action"].map(lambda a: t(f"data.action_{a}", lang)),
                           amount_eur=provenance["amount_eur"].map(lambda v: fmt.money(v, lang)),
-                          rows=provenance["rows"].map(lambda v: fmt.number(v, lang))),
-        hide_index=True, width="stretch",
+                          rows=provenance["rows"].map(lambda v: fmt.number(v, lang)),
+                          user_name=provenance["user_name"].fillna(""), currencies=provenance["currencies"].fillna("")),
+        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_order=["source", "file_name", "action", "version", "imported_at", "user_name", "currencies", "rows", "amount_eur"],
         column_config={
-            "source": st.column_config.TextColumn(t("oda.col_source", lang), width="large"),
-            "file_name": t("data.col_file", lang), "action": t("data.col_action", lang),
-            "version": st.column_config.NumberColumn(t("data.col_version", lang), format="%d"),
-            "imported_at": st.column_config.DatetimeColumn(t("data.col_date", lang), format="DD/MM/YYYY HH:mm"),
-            "user_name": t("data.col_user", lang), "currencies": t("oda.col_currencies", lang),
-            "rows": t("oda.col_rows", lang),
-            "amount_eur": t("oda.col_amount", lang),
+            "source": ui.sized_column(t("oda.col_source", lang), 140),
+            "file_name": ui.sized_column(t("data.col_file", lang), 95),
+            "action": ui.sized_column(t("data.col_action", lang), 95),
+            "version": ui.sized_column(t("data.col_version", lang), 55, st.column_config.NumberColumn, format="%d"),
+            "imported_at": ui.sized_column(t("data.col_date", lang), 110, st.column_config.DatetimeColumn,
+                                           format="DD/MM/YYYY HH:mm"),
+            "user_name": ui.sized_column(t("data.col_user", lang), 65),
+            "currencies": ui.sized_column(t("oda.col_currencies", lang), 65),
+            "rows": ui.sized_column(t("oda.col_rows", lang), 50),
+            "amount_eur": ui.sized_column(t("oda.col_amount", lang), 105),
         },
     )
 ui.footer(lang)

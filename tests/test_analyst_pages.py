@@ -4,6 +4,7 @@ hand on tests/data/fixture, the findings their chart titles state, and each page
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pytest
@@ -260,6 +261,23 @@ def test_oda_page_reopens_a_shared_link(app):
     run_page(app, "pages/oda.py")
     assert app.multiselect(key="oda_filter_entities").value == ["Wallonie"]
     assert "Les entités versent 380 000 € en 2024" in headings(app)
+
+
+def test_oda_provenance_table_fits_a_1280_px_screen(app):
+    # At 1280×800 a table in an expander is 784 px wide, at 1440 944 (measured in chromium): the
+    # nine columns took 1 177 px and scrolled sideways. Their widths now add up to less (wider
+    # screens stretch them), long sources wrap, and a missing analyst or currency reads blank.
+    run_page(app, "pages/oda.py")
+    table = app.dataframe[-1]
+    config = json.loads(table.proto.columns)
+    shown = [column for column in config if not config[column].get("hidden")]
+    assert shown == ["source", "file_name", "action", "version", "imported_at", "user_name", "currencies", "rows",
+                     "amount_eur"]
+    assert sum(config[column]["width"] for column in shown) <= ui.EXPANDER_ROOM == 784
+    assert table.proto.row_height > 64  # long texts wrap
+    assert config["currencies"]["help"] == "Devises d'origine"  # the header is cut: its full text in a tooltip
+    assert config["imported_at"]["width"] >= 110  # « 23/11/2026 23:12 » takes 100 px and does not wrap
+    assert not table.value[["user_name", "currencies"]].isna().any().any()  # blank, not « None »
 
 
 def test_agreements_page_search_and_follow_up(app):

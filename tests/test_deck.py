@@ -85,6 +85,33 @@ def test_figure_png_is_at_presentation_resolution(fixture_db):
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
 
 
+def test_a_page_chart_exported_as_png_keeps_its_tick_labels_whole(fixture_db):
+    # The « Image PNG » button of a page's chart (ui.png_figure, then kaleido): Streamlit's theme
+    # grows the margins for tick labels on screen, kaleido does not; with the figure's own margins
+    # (0 at the bottom and left) the years and the percentages were cut at the image's edges.
+    import plotly.graph_objects as go
+    from PIL import Image, ImageOps
+
+    from atlas import charts, ui
+    from atlas.data import frame
+
+    fig = charts.oda_gni(frame("oda_gni", year_from=2000, year_to=2030), "fr")
+    finding = fig.layout.title.text
+    fig.layout.title.text = None  # as ui.chart shows it: the finding above, as a heading
+    exported = ui.png_figure(go.Figure(fig), finding)
+    assert exported.layout.xaxis.automargin and exported.layout.yaxis.automargin
+    assert exported.layout.title.text == finding
+    assert exported.layout.legend.yref == "container"  # under the title, not over it
+    png = deck.figure_png(exported)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "png-export-oda-gni.png").write_bytes(png)
+    image = ImageOps.invert(Image.open(io.BytesIO(png)).convert("L"))  # ink as light on black: getbbox finds it
+    width, height = image.size
+    assert image.crop((0, height - 8, width, height)).getbbox() is None  # nothing drawn on the bottom edge
+    assert image.crop((0, 0, 8, height)).getbbox() is None  # nor on the left edge
+    assert image.crop((0, height - 60, width, height)).getbbox() is not None  # the years are there
+
+
 def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path, monkeypatch):
     target = tmp_path / "pack.pptx"
     target.write_bytes(b"old")

@@ -297,6 +297,26 @@ def test_country_page_tables_fit_a_1280_px_screen(app):
     assert fees["help"] == "Frais payés par les entreprises"  # the header is cut: its full text in a tooltip
 
 
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_country_page_metric_labels_fit_a_1280_px_screen(app, lang):
+    # At 1280 px the page is 818 px wide and columns 16 px apart; a label takes at most 7 px a
+    # character (« Deelnemers aan de missies »: 158 px), a help icon 34 (measured in chromium). In
+    # one row of six tiles (123 px each) « Missions économiques » was cut short even at 1440 px.
+    open_country(app, pays="COD", **({} if lang == "fr" else {"lang": lang}))
+    assert not app.exception
+    rows = []
+    for block in app.main.children.values():
+        columns = list(getattr(block, "children", {}).values())
+        tiles = [e for column in columns for e in getattr(column, "children", {}).values() if type(e).__name__ == "Metric"]
+        if tiles:
+            rows.append((len(columns), tiles))
+    assert sum(len(tiles) for _, tiles in rows) == 6
+    for count, tiles in rows:
+        room = (818 - 16 * (count - 1)) / count
+        for tile in tiles:
+            assert 7 * len(tile.label) + (34 if tile.proto.help else 0) <= room, tile.label
+
+
 def test_sector_and_channel_amounts_sit_past_the_bars_with_room_for_them():
     import pandas as pd
 

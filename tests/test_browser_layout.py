@@ -1,0 +1,59 @@
+"""In headless Chromium at 1280 and 1440 px: the country profile's metric labels are whole and
+its tables, like the ODA page's provenance table, fit without sideways scrolling. Screenshots go
+to tests/artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import errors_on, open_page, screenshot, wait_idle
+
+# Text wider than its box (a label cut with « … »), and tables whose grid scrolls sideways.
+MEASURE = """() => ({
+  cut: [...document.querySelectorAll('[data-testid=stMetricLabel]')].filter(label => {
+    const box = label.querySelector('.stMarkdownEllipsis'), range = document.createRange();
+    range.selectNodeContents(box.querySelector('p'));
+    return range.getBoundingClientRect().width > box.getBoundingClientRect().width + 1;
+  }).map(label => label.innerText),
+  metrics: document.querySelectorAll('[data-testid=stMetricLabel]').length,
+  sideways: [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]
+    .filter(grid => grid.scrollWidth > grid.clientWidth + 1).map(grid => grid.scrollWidth + ' > ' + grid.clientWidth),
+  tables: document.querySelectorAll('[data-testid=stDataFrame]').length,
+})"""
+
+
+def visit(browser, url: str, width: int):
+    page, outside = open_page(browser, url, width, 900)
+    page.wait_for_timeout(500)
+    if page.locator("[role=dialog]").count():  # « Page not found » while routes register: close it
+        page.keyboard.press("Escape")
+        wait_idle(page)
+    for expander in page.locator("[data-testid=stExpander] summary").all():  # tables inside expanders too
+        expander.click()
+    wait_idle(page)
+    page.wait_for_timeout(1000)  # the grids lay out after the script has run
+    return page, outside
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_country_profile_labels_and_tables_fit(server, browser, width):
+    page, outside = visit(browser, f"{server}/fiche-pays?pays=COD", width)
+    got = page.evaluate(MEASURE)
+    page.locator("[data-testid=stMetric]").first.scroll_into_view_if_needed()
+    screenshot(page, f"layout-country-cod-{width}")
+    assert got["metrics"] == 6 and got["cut"] == []  # « Missions économiques » was cut at 1440
+    assert got["tables"] == 5 and got["sideways"] == []
+    assert errors_on(page) == [] and outside == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_oda_provenance_table_fits(server, browser, width):
+    page, outside = visit(browser, f"{server}/aide-au-developpement", width)
+    got = page.evaluate(MEASURE)
+    page.locator("[data-testid=stDataFrame]").last.scroll_into_view_if_needed()
+    screenshot(page, f"layout-oda-{width}")
+    assert got["tables"] == 1 and got["sideways"] == []  # 1 177 px in 944 before
+    assert got["cut"] == []
+    assert errors_on(page) == [] and outside == []
+    page.context.close()
