@@ -12,13 +12,13 @@ lang = ui.language()
 data.ensure_database()
 st.sidebar.caption(t("app.tagline", lang))
 page = st.navigation(
-    [st.Page("pages/home.py", title=t("home.nav", lang), icon=":material/public:", url_path="vue-d-ensemble", default=True),
-     st.Page("pages/map.py", title=t("map.nav", lang), icon=":material/map:", url_path="carte"),
-     st.Page("pages/country.py", title=t("country.nav", lang), icon=":material/flag:", url_path="fiche-pays"),
-     st.Page("pages/oda.py", title=t("oda.nav", lang), icon=":material/volunteer_activism:", url_path="aide-au-developpement"),
-     st.Page("pages/agreements.py", title=t("agreements.nav", lang), icon=":material/handshake:", url_path="accords"),
-     st.Page("pages/missions.py", title=t("missions.nav", lang), icon=":material/flight_takeoff:", url_path="missions-economiques"),
+    [st.Page("pages/vue-d-ensemble.py", title=t("home.nav", lang), icon=":material/public:", url_path="vue-d-ensemble", default=True),
+     st.Page("pages/carte.py", title=t("map.nav", lang), icon=":material/map:", url_path="carte"),
+     st.Page("pages/fiche-pays.py", title=t("country.nav", lang), icon=":material/flag:", url_path="fiche-pays"),
+     st.Page("pages/aide-au-developpement.py", title=t("oda.nav", lang), icon=":material/volunteer_activism:", url_path="aide-au-developpement"),
+     st.Page("pages/accords.py", title=t("agreements.nav", lang), icon=":material/handshake:", url_path="accords"),
+     st.Page("pages/missions-economiques.py", title=t("missions.nav", lang), icon=":material/flight_takeoff:", url_path="missions-economiques"),
      st.Page("pages/presentation.py", title=t("presentation.nav", lang), icon=":material/slideshow:", url_path="presentation"),
-     st.Page("pages/data.py", title=t("data.nav", lang), icon=":material/database:", url_path="donnees")]
+     st.Page("pages/donnees.py", title=t("data.nav", lang), icon=":material/database:", url_path="donnees")]
 )
 page.run()

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import runpy
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from atlas import data
 from atlas.charts import PLOTLY_CONFIG
+from atlas.db import ROOT
 from atlas.i18n import LANGUAGES, t
+
+APP = ROOT / "app.py"
 
 
 def language() -> str:
@@ -28,6 +33,17 @@ def language() -> str:
 
 
 def lang() -> str:
+    """The language app.py chose for this run: every page asks for it first.
+
+    Once per server start, a page runs without app.py: Streamlit 1.67 serves the first script run
+    in its legacy multipage mode (a `pages/` folder sits next to app.py) until app.py calls
+    `st.navigation`, and then runs the page file a link names, alone (hence page files named
+    after their URLs: with other names, it showed its English « Page not found »). app.py takes
+    over here, routes to this very page and runs it; the alone run stops.
+    """
+    if PagesManager.uses_pages_directory:
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()
     return st.session_state.get("lang", "fr")
 
 

@@ -63,15 +63,15 @@ def _select_first(key: str):
 
 # page -> (script, query parameters, the filter change, URL path in the browser)
 PAGES = {
-    "home": ("pages/home.py", {}, None, ""),
-    "map": ("pages/map.py", {}, lambda at: at.multiselect(key="map_entities").select("Wallonie"), "carte"),
-    "country": ("pages/country.py", {"pays": "COD"}, lambda at: at.selectbox(key="country_pick").set_value("SEN"),
+    "home": ("pages/vue-d-ensemble.py", {}, None, ""),
+    "map": ("pages/carte.py", {}, lambda at: at.multiselect(key="map_entities").select("Wallonie"), "carte"),
+    "country": ("pages/fiche-pays.py", {"pays": "COD"}, lambda at: at.selectbox(key="country_pick").set_value("SEN"),
                 "fiche-pays?pays=COD"),
-    "oda": ("pages/oda.py", {}, lambda at: at.multiselect(key="oda_filter_entities").select("Wallonie"),
+    "oda": ("pages/aide-au-developpement.py", {}, lambda at: at.multiselect(key="oda_filter_entities").select("Wallonie"),
             "aide-au-developpement"),
-    "agreements": ("pages/agreements.py", {}, _select_first("agreements_filter_entities"), "accords"),
-    "missions": ("pages/missions.py", {}, _select_first("missions_filter_organisers"), "missions-economiques"),
-    "data": ("pages/data.py", {}, lambda at: at.selectbox(key="data_dataset").set_value("missions"), "donnees"),
+    "agreements": ("pages/accords.py", {}, _select_first("agreements_filter_entities"), "accords"),
+    "missions": ("pages/missions-economiques.py", {}, _select_first("missions_filter_organisers"), "missions-economiques"),
+    "data": ("pages/donnees.py", {}, lambda at: at.selectbox(key="data_dataset").set_value("missions"), "donnees"),
 }
 MAP_PAGES = ("home", "map")
 

@@ -238,7 +238,7 @@ def app(fixture_db, monkeypatch):
 
 
 def test_oda_page_and_its_filters(app):
-    run_page(app, "pages/oda.py")
+    run_page(app, "pages/aide-au-developpement.py")
     assert app.title[0].value == "Aide publique au développement"
     assert len(app.get("plotly_chart")) == 6
     assert headings(app)[0].startswith("L'APD de la Belgique atteint 0,44 % du RNB en 2023 (provisoire)")
@@ -258,7 +258,7 @@ def test_oda_page_and_its_filters(app):
 def test_oda_page_reopens_a_shared_link(app):
     app.query_params["entites"] = "Wallonie"
     app.query_params["annees"] = "2024-2024"
-    run_page(app, "pages/oda.py")
+    run_page(app, "pages/aide-au-developpement.py")
     assert app.multiselect(key="oda_filter_entities").value == ["Wallonie"]
     assert "Les entités versent 380 000 € en 2024" in headings(app)
 
@@ -267,7 +267,7 @@ def test_oda_provenance_table_fits_a_1280_px_screen(app):
     # At 1280×800 a table in an expander is 784 px wide, at 1440 944 (measured in chromium): the
     # nine columns took 1 177 px and scrolled sideways. Their widths now add up to less (wider
     # screens stretch them), long sources wrap, and a missing analyst or currency reads blank.
-    run_page(app, "pages/oda.py")
+    run_page(app, "pages/aide-au-developpement.py")
     table = app.dataframe[-1]
     config = json.loads(table.proto.columns)
     shown = [column for column in config if not config[column].get("hidden")]
@@ -281,7 +281,7 @@ def test_oda_provenance_table_fits_a_1280_px_screen(app):
 
 
 def test_agreements_page_search_and_follow_up(app):
-    run_page(app, "pages/agreements.py")
+    run_page(app, "pages/accords.py")
     assert app.title[0].value == "Accords de coopération"
     assert len(app.get("plotly_chart")) == 5  # the timeline and four counts
     assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 4
@@ -297,7 +297,7 @@ def test_agreements_page_search_and_follow_up(app):
 def test_missions_page_in_dutch_with_a_kind_from_the_link(app):
     app.query_params["lang"] = "nl"
     app.query_params["types"] = "royal"
-    run_page(app, "pages/missions.py")
+    run_page(app, "pages/missions-economiques.py")
     assert app.title[0].value == "Economische missies"
     assert app.multiselect(key="missions_filter_kinds").value == ["royal"]
     metrics = {m.label: plain(m.value) for m in app.metric}

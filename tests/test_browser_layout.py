@@ -25,9 +25,6 @@ MEASURE = """() => ({
 def visit(browser, url: str, width: int):
     page, outside = open_page(browser, url, width, 900)
     page.wait_for_timeout(500)
-    if page.locator("[role=dialog]").count():  # « Page not found » while routes register: close it
-        page.keyboard.press("Escape")
-        wait_idle(page)
     for expander in page.locator("[data-testid=stExpander] summary").all():  # tables inside expanders too
         expander.click()
     wait_idle(page)

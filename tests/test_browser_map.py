@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from browser import errors_on, map_shapes, open_page, screenshot, wait_idle
+from browser import app_server, errors_on, map_shapes, open_page, screenshot, wait_idle
 
 PRIORITY_STROKE = "rgb(217, 95, 2)"  # charts.PRIORITY
 
@@ -173,3 +173,20 @@ def test_both_pages_in_dutch_and_a_search_by_french_name(server, browser):
     assert errors_on(page) == []
     assert outside == []
     page.context.close()
+
+
+def test_a_link_opened_first_after_the_server_starts_shows_its_page_whole(sample_db, browser):
+    # Streamlit serves the first run after a start in its legacy multipage mode; Atlas routes it
+    # through app.py (atlas.ui.lang). Before, this visit showed Streamlit's English « Page not found ».
+    with app_server(sample_db) as url:
+        page, outside = open_page(browser, f"{url}/fiche-pays?pays=COD", width=1440, height=900)
+        assert page.locator("h1").first.inner_text() == "République démocratique du Congo"
+        body = page.locator("body").inner_text()
+        assert "Page not found" not in body and "not found" not in body.lower()
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Fiche pays" in nav and "Aide au développement" in nav and "country" not in nav
+        assert page.locator("[data-testid='stSidebar']").get_by_text("Langue").count() == 1
+        screenshot(page, "first-link-after-start")
+        assert errors_on(page) == []
+        assert outside == []
+        page.context.close()

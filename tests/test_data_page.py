@@ -151,7 +151,7 @@ def page(fixture_db, monkeypatch):
     monkeypatch.setattr(ui, "today", lambda: dt.date(2026, 11, 23))
     monkeypatch.setenv("ATLAS_ANALYSTS", json.dumps({"Marie Dupont": fast_hash(PASSWORD)}))
     at = AppTest.from_file("../app.py", default_timeout=60)
-    at.switch_page("pages/data.py")
+    at.switch_page("pages/donnees.py")
     return at
 
 

@@ -176,7 +176,7 @@ def test_the_oda_page_says_where_its_figures_come_from(fixture_db, monkeypatch):
     load(fixture_db, "oda", FORMATS / "crs.txt", mode="years", force=True, user="analyste")
     app = AppTest.from_file("../app.py", default_timeout=60)
     app.run()
-    app.switch_page("pages/oda.py").run()
+    app.switch_page("pages/aide-au-developpement.py").run()
     assert not app.exception, [e.value for e in app.exception]
     provenance = next(e for e in app.expander if e.label.startswith("Provenance des chiffres"))
     table = provenance.dataframe[0].value

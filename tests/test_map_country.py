@@ -171,7 +171,7 @@ def open_map(app, **query) -> AppTest:
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
-    app.switch_page("pages/map.py")
+    app.switch_page("pages/carte.py")
     return app.run()
 
 
@@ -236,7 +236,7 @@ def open_country(app, **query) -> AppTest:
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
-    app.switch_page("pages/country.py")
+    app.switch_page("pages/fiche-pays.py")
     return app.run()
 
 

@@ -122,7 +122,7 @@ def bar_labels(app) -> set[str]:
 
 
 def test_oda_page_in_english_names_sectors_and_channels_in_english(app):
-    run_page(app, "pages/oda.py", lang="en")
+    run_page(app, "pages/aide-au-developpement.py", lang="en")
     assert app.title[0].value == "Official development assistance"
     shown = headings(app)
     assert "« Social infrastructure and services » receives 95 % of disbursements; largest sector: Basic health care (380.000 €)" in shown
@@ -142,7 +142,7 @@ def test_oda_page_in_english_names_sectors_and_channels_in_english(app):
 
 
 def test_oda_page_in_dutch(app):
-    run_page(app, "pages/oda.py", lang="nl")
+    run_page(app, "pages/aide-au-developpement.py", lang="nl")
     shown = headings(app)
     assert any(h.startswith("« Sociale infrastructuur en diensten » ontvangt 95 %") and "Basisgezondheidszorg" in h
                for h in shown)
@@ -151,7 +151,7 @@ def test_oda_page_in_dutch(app):
 
 
 def test_country_profile_in_english_names_its_sectors_in_english(app):
-    run_page(app, "pages/country.py", lang="en", pays="COD")
+    run_page(app, "pages/fiche-pays.py", lang="en", pays="COD")
     assert any("Basic health care" in h for h in headings(app))
     assert "Basic health care" in bar_labels(app) and "Soins et services de santé de base" not in bar_labels(app)
     (table,) = [d.value for d in app.dataframe if "DAC sector" in d.value.columns]
@@ -159,7 +159,7 @@ def test_country_profile_in_english_names_its_sectors_in_english(app):
 
 
 def test_country_profile_in_french_is_unchanged(app):
-    run_page(app, "pages/country.py", pays="COD")
+    run_page(app, "pages/fiche-pays.py", pays="COD")
     (table,) = [d.value for d in app.dataframe if "Secteur CAD" in d.value.columns]
     assert list(table["Secteur CAD"]) == ["Santé de base"]
     assert "Soins et services de santé de base" in bar_labels(app)
@@ -175,10 +175,10 @@ def test_term_list_translates_each_word_of_a_sector_list():
 
 
 def test_sector_lists_of_agreements_and_priorities_in_english(app):
-    run_page(app, "pages/country.py", lang="en", pays="COD")
+    run_page(app, "pages/fiche-pays.py", lang="en", pays="COD")
     (priorities,) = [d.value for d in app.dataframe if "Sectors" in d.value.columns]
     assert set(priorities["Sectors"]) == {"", "health"}  # one programme without sectors
-    app.switch_page("pages/agreements.py").run()
+    app.switch_page("pages/accords.py").run()
     assert not app.exception
     (table,) = [d.value for d in app.dataframe if "sectors" in d.value.columns]
     assert set(table["sectors"]) == {"health"}  # the link's country (COD) carried over: Kinshasa's « santé »

@@ -15,7 +15,7 @@ lang = ui.lang()
 
 
 def open_profile(iso3: str):
-    st.switch_page("pages/country.py", query_params={"pays": iso3, **({"lang": lang} if lang != "fr" else {})})
+    st.switch_page("pages/fiche-pays.py", query_params={"pays": iso3, **({"lang": lang} if lang != "fr" else {})})
 
 
 # Streamlit 1.67 keeps the address bar on /carte after st.switch_page (only the query string
