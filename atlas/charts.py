@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import fmt, geo
-from atlas.i18n import colon, localize, t, term
+from atlas.i18n import colon, localize, plural, t, term
 
 EMPTY_TOPOJSON = "data:application/json," + quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 # Maps draw every shape from our own GeoJSON; plotly.js must not fetch its world topojson from a
@@ -351,7 +351,7 @@ def agreement_counts(df, dimension: str, lang: str, limit: int = 12) -> go.Figur
     finding = t("agreements.counts_finding_tie" if len(leaders) > 1 else "agreements.counts_finding", lang,
                 by=t(f"agreements.by.{dimension}", lang),
                 value=", ".join(leaders[:3]) + ("…" if len(leaders) > 3 else ""),
-                count=t("agreements.count_one" if n == 1 else "agreements.count_many", lang, n=n))
+                count=plural("agreements.count", n, lang, n=n))
     traces = []
     # Rows picked per status with numpy masks: a handful of rows, where pandas filtering costs milliseconds.
     values, statuses, counts = df.value.to_numpy(), df.status.to_numpy(), df.agreements.to_numpy()

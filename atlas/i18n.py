@@ -66,6 +66,15 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
     return text.format(**values) if values else text
 
 
+def plural(key: str, count: int, lang: str = DEFAULT, **values) -> str:
+    """`t` of `key_one` or `key_other`, the form the language's plural rule (CLDR, through babel)
+    wants for `count`: « 0 accord » and « 1 accord » in French, « 0 agreements » in English."""
+    from babel import Locale
+
+    form = "one" if Locale.parse(lang).plural_form(abs(count)) == "one" else "other"
+    return t(f"{key}_{form}", lang, **values)
+
+
 def colon(lang: str) -> str:
     """« : » with the space French typography wants before it; « : » without it in Dutch and English."""
     return "\u00a0: " if lang == "fr" else ": "

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import charts, country_search, data, fmt, geo, ui
-from atlas.i18n import localize, t, term_list
+from atlas.i18n import localize, plural, t, term_list
 
 EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
 
@@ -98,7 +98,7 @@ if len(priorities):
 # 1920 px is too narrow for « Missions économiques » or « Deelnemers aan de missies » and its help icon.
 tiles = st.columns(3) + st.columns(3)
 tiles[0].metric(t("country.kpi_agreements", lang), fmt.number(k.agreements_in_force, lang),
-                help=t("country.kpi_agreements_help", lang, total=fmt.number(k.agreements, lang)))
+                help=plural("country.kpi_agreements_help", k.agreements, lang, total=fmt.number(k.agreements, lang)))
 tiles[1].metric(
     t("country.kpi_oda_none", lang), fmt.money_short(k.oda_disbursed_eur, lang),
     help=t("country.kpi_oda_help", lang, start=int(k.oda_year_from), end=int(k.oda_year_to),
@@ -177,8 +177,9 @@ else:
                 t("country.col.organiser", lang): m.organiser,
                 t("country.col.city", lang): m.city if isinstance(m.city, str) else "",
                 t("country.col.participants", lang): t(
-                    "country.participants", lang, sme=fmt.number(m.participants_sme, lang),
-                    large=fmt.number(m.participants_large, lang)),
+                    "country.participants", lang,
+                    sme=plural("country.sme", m.participants_sme, lang, n=fmt.number(m.participants_sme, lang)),
+                    large=plural("country.large", m.participants_large, lang, n=fmt.number(m.participants_large, lang))),
                 t("country.col.cost", lang): fmt.money(m.cost_eur, lang),
                 t("country.col.fees", lang): fmt.money(m.fees_eur, lang),
                 t("country.col.net_cost", lang): fmt.money(m.net_cost_eur, lang),

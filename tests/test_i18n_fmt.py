@@ -51,3 +51,11 @@ def test_a_key_added_to_a_locale_file_while_the_app_runs_is_found(tmp_path, monk
     (tmp_path / "b.toml").write_text('[b.two]\nfr = "deux"\nnl = "twee"\nen = "two"\n', encoding="utf-8")
     i18n._seen[0] = float("-inf")  # as a second later: the files are looked at again
     assert i18n.t("b.two", "en") == "two"
+
+
+def test_plural_takes_each_language_rule():
+    from atlas.i18n import plural
+
+    assert [plural("agreements.count", n, "fr", n=n) for n in (0, 1, 2)] == ["0 accord", "1 accord", "2 accords"]
+    assert [plural("agreements.count", n, "en", n=n) for n in (0, 1, 2)] == ["0 agreements", "1 agreement", "2 agreements"]
+    assert plural("country.large", 1, "nl", n=1) == "1 grote onderneming"
