@@ -88,4 +88,7 @@ def date(value, lang: str = "fr", style: str = "long") -> str:
 @lru_cache(maxsize=65536)
 def _date(day: dt.date, lang: str, style: str) -> str:
     # babel takes ~0.1 ms a date; the agreements' timeline writes two per bar on every rerun.
-    return format_date(day, format=style, locale=LOCALES[lang])
+    text = format_date(day, format=style, locale=LOCALES[lang])
+    if lang == "fr" and day.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]  # French writes the first of the month as an ordinal: 1er janvier
+    return text

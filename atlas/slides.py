@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from atlas import changes, charts, fmt, geo, maps
 from atlas.db import Database, execute
 from atlas.errors import AtlasError
-from atlas.i18n import t
+from atlas.i18n import plural, t
 
 Runner = Callable[..., pd.DataFrame]
 
@@ -233,6 +233,10 @@ def presentation_style(fig: go.Figure, lang: str) -> go.Figure:
         title_text=None, font={"size": 22}, hoverlabel={"font_size": 20},
         legend={"font": {"size": 20}}, margin={"l": 10, "r": 30, "t": 50, "b": 10},
     )
+    # Room for every tick label: Streamlit's theme gives it on screen, kaleido (the deck's PNG and
+    # PDF) draws the bare figure, which cut the years and the y labels down to « % ».
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -368,7 +372,9 @@ def agreements_slide(run: Runner, spec: DeckSpec, lang: str, today: dt.date) -> 
                        date=fmt.date(r.signed_on, lang), status=t(f"status.{r.status}", lang)))
     if len(lines) > MAX_LINES:
         lines = lines[: MAX_LINES - 1] + [t("presentation.more", lang, count=len(lines) - MAX_LINES + 1)]
-    title = t("presentation.agreements.title", lang, in_force=in_force, new=new, expiring=expiring)
+    title = t("presentation.agreements.title", lang,
+              **{part: plural(f"presentation.agreements.{part}", n, lang, n=n)
+                 for part, n in (("in_force", in_force), ("new", new), ("expiring", expiring))})
     return Slide("accords", title, _scope(spec, lang), figures=figures, lines=lines,
                  message="" if lines else t("presentation.agreements.nothing", lang), datasets=("agreements",))
 

@@ -41,7 +41,7 @@ def test_powerpoint_has_the_chosen_slides_titles_figures_and_footer(files):
     titles = [next(s.text_frame.text for s in page.shapes if s.name == "Titre") for page in prs.slides]
     assert titles[0] == "L'action internationale de la Wallonie, de Bruxelles et de la Fédération Wallonie-Bruxelles"
     assert titles[1].replace("\xa0", " ") == "L'APD de la Belgique atteint 0,44 % du RNB en 2023 (provisoire), à 1,6 Md € de l'objectif de 0,7 %"
-    assert titles[3] == "2 accords en vigueur, 1 signés sur la période, 1 arrivent à échéance d'ici un an"
+    assert titles[3] == "2 accords en vigueur, 1 signé sur la période, 1 arrive à échéance d'ici un an"
     assert titles[4] == "Sources des données présentées"
     oda = texts(prs.slides[1])
     assert "APD/RNB en 2023\n0,44 %\nprovisoire" in oda
@@ -81,8 +81,11 @@ def test_figure_png_is_at_presentation_resolution(fixture_db):
 
     run = slides.runner(fixture_db)
     spec = slides.resolve(slides.DeckSpec(year_from=2022, year_to=2026), run, TODAY)
-    png = deck.figure_png(slides.build_slide("apd", run, spec, "fr", TODAY).chart)
+    chart = slides.build_slide("apd", run, spec, "fr", TODAY).chart
+    png = deck.figure_png(chart)
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
+    # kaleido draws the bare figure: without automargin the deck cut the years and the « 0,4 % »
+    assert chart.layout.xaxis.automargin and chart.layout.yaxis.automargin
 
 
 def test_a_page_chart_exported_as_png_keeps_its_tick_labels_whole(fixture_db):

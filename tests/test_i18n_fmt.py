@@ -36,6 +36,7 @@ def test_belgian_formats():
     assert plain(fmt.percent(0.0044)) == "0,44 %"
     assert fmt.date("2018-11-19") == "19 novembre 2018"
     assert fmt.date("2018-11-19", "nl") == "19 november 2018"
+    assert fmt.date("2024-01-01") == "1er janvier 2024" and fmt.date("2024-01-01", "en") == "1 January 2024"
     assert plain(fmt.number(1234567)) == "1 234 567"
     assert plain(fmt.money_short(2.6e9)) == "2,6 Md €"
     assert fmt.money(None) == "–"

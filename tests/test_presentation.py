@@ -9,11 +9,13 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import changes, slides, ui
+from atlas import changes, fmt, slides, ui
 from atlas.changes import Reference
 from atlas.errors import AtlasError
 from atlas.i18n import t
 from atlas.versions import load
+
+from conftest import rows
 
 TODAY = dt.date(2026, 11, 23)
 AGREEMENTS_HEADER = "agreement_id,title,partner,partner_level,country_iso3,entity,signed_on,ends_on,status,source\n"
@@ -81,7 +83,7 @@ def test_changes_since_the_first_version_are_exact(history):
         "APD Burundi 2024 : 100 000 € → – (-100 000 €)",  # largest change first
         "APD République démocratique du Congo 2024 : 180 000 € → 250 000 € (+70 000 €)",
         "APD Bénin 2024 : – → 40 000 € (+40 000 €)",
-        "Nouvelle mission : Mission au Bénin (Bénin), le 1 février 2027, coût 60 000 €",
+        "Nouvelle mission : Mission au Bénin (Bénin), le 1er février 2027, coût 60 000 €",
         "Mission Mission au Maroc (Maroc) : coût 100 000 € → 110 000 €",
     ]
 
@@ -110,7 +112,7 @@ def test_the_changes_slide_states_counts_and_lines(history):
     run = slides.runner(history)
     spec = slides.resolve(slides.DeckSpec(reference="v1"), run, TODAY)
     slide = slides.build_slide("depuis-derniere-reunion", run, spec, "fr", TODAY)
-    assert plain(slide.title) == "Depuis la version 1 des données, du 1 septembre 2026"
+    assert plain(slide.title) == "Depuis la version 1 des données, du 1er septembre 2026"
     assert [(f.label, plain(f.value)) for f in slide.figures] == [
         ("Nouveaux accords", "1"), ("Statuts changés", "1"), ("APD ajoutée ou révisée (pays × année)", "3"),
         ("Missions ajoutées", "1")]
@@ -160,9 +162,9 @@ def test_key_figures_under_filters(run):
 def test_agreements_slide_lists_what_ends_within_a_year(run):
     spec = slides.resolve(slides.DeckSpec(year_from=2021, year_to=2026), run, TODAY)
     slide = slides.build_slide("accords", run, spec, "fr", TODAY)
-    assert slide.title == "2 accords en vigueur, 1 signés sur la période, 1 arrivent à échéance d'ici un an"
+    assert slide.title == "2 accords en vigueur, 1 signé sur la période, 1 arrive à échéance d'ici un an"
     assert slide.lines == ["Échéance le 30 juin 2027 : République du Sénégal (Sénégal)",
-                           "En négociation depuis le 1 janvier 2024 : Ville de Kinshasa (République démocratique du Congo)"]
+                           "En négociation depuis le 1er janvier 2024 : Ville de Kinshasa (République démocratique du Congo)"]
 
 
 def test_every_slide_builds_with_its_figure_and_an_empty_selection_gives_messages(run):
@@ -224,13 +226,14 @@ def open_page(app, query: dict | None = None):
     return app
 
 
-def test_page_prepares_the_deck(app):
+def test_page_prepares_the_deck(app, fixture_db):
     open_page(app)
     assert app.title[0].value == "Présentation en comité"
     assert "Données d'exemple" in app.warning[0].value
     assert app.query_params["annees"] == "2021-2026"
     assert app.query_params["reference"] == "v1"
-    assert [plain(h.value) for h in app.subheader] == ["Depuis la version 1 des données, du 23 novembre 2026"]
+    ((built,),) = rows(fixture_db, "SELECT created_at FROM _versions WHERE version = 1 LIMIT 1")  # the fixture's build: today
+    assert [plain(h.value) for h in app.subheader] == [f"Depuis la version 1 des données, du {plain(fmt.date(built))}"]
 
 
 def test_page_projects_one_slide_and_moves_with_the_buttons(app):
