@@ -278,8 +278,9 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 @cache
 def summary_definition(name: str) -> str:
     """What the stored summary `name` is computed from, besides the rows: the SHA-256 of its query
-    and of the reference tables (a summary may join them, as the map's joins dac_sectors)."""
-    digest = hashlib.sha256(sql(name).encode("utf-8"))
+    (comments left out: editing one recomputes nothing) and of the reference tables (a summary may
+    join them, as the map's joins dac_sectors)."""
+    digest = hashlib.sha256(COMMENT.sub("", sql(name)).encode("utf-8"))
     for path in REFERENCE_TABLES.values():
         digest.update(path.read_bytes())
     return digest.hexdigest()
