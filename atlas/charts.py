@@ -288,11 +288,12 @@ def agreements_gantt(df, lang: str, today) -> go.Figure:
 
     in_force = int((df.status == "in_force").sum())
     follow = int(df.follow_up.sum())
+    in_force_text = plural("agreements.in_force", in_force, lang, n=in_force)
     if follow:
-        finding = t("agreements.gantt_finding", lang, follow=follow, in_force=in_force,
+        finding = t("agreements.gantt_finding", lang, follow=follow, in_force=in_force_text,
                     expiring=int(df.expires_soon.sum()), overdue=int(df.commission_overdue.sum()))
     else:
-        finding = t("agreements.gantt_finding_none", lang, in_force=in_force)
+        finding = t("agreements.gantt_finding_none", lang, in_force=in_force_text)
     rows = df.sort_values(["signed_on", "partner"])
     labels = [("⚠ " if f else "") + f"{p} ({pd.Timestamp(s).year})" for p, s, f in zip(rows.partner, rows.signed_on, rows.follow_up)]
     # Every column computed once for all rows, then picked per status (a few rows: pandas per

@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_BE"}
 
@@ -43,7 +43,9 @@ def money_short(value, lang: str = "fr") -> str:
         return "–"
     if abs(value) < 1_000_000:
         return money(value, lang)
-    return format_compact_currency(value, "EUR", locale=LOCALES[lang], fraction_digits=1)
+    # The compact number where `money` puts its digits: babel's compact currency pattern puts € first
+    # in English (« €4,6M ») where its full amounts put it last (« 140.910 € »).
+    return money(1, lang).replace("1", format_compact_decimal(value, locale=LOCALES[lang], fraction_digits=1), 1)
 
 
 def number(value, lang: str = "fr", decimals: int = 0) -> str:

@@ -373,8 +373,9 @@ def agreements_slide(run: Runner, spec: DeckSpec, lang: str, today: dt.date) -> 
     if len(lines) > MAX_LINES:
         lines = lines[: MAX_LINES - 1] + [t("presentation.more", lang, count=len(lines) - MAX_LINES + 1)]
     title = t("presentation.agreements.title", lang,
-              **{part: plural(f"presentation.agreements.{part}", n, lang, n=n)
-                 for part, n in (("in_force", in_force), ("new", new), ("expiring", expiring))})
+              in_force=plural("agreements.in_force", in_force, lang, n=in_force),
+              new=plural("presentation.agreements.new", new, lang, n=new),
+              expiring=plural("presentation.agreements.expiring", expiring, lang, n=expiring))
     return Slide("accords", title, _scope(spec, lang), figures=figures, lines=lines,
                  message="" if lines else t("presentation.agreements.nothing", lang), datasets=("agreements",))
 

@@ -164,7 +164,7 @@ def test_agreement_findings(fixture_db):
     agreements = frame(fixture_db, "agreements_list", today=TODAY, **ALL_AGREEMENTS)
     fig = charts.agreements_gantt(agreements, "fr", TODAY)
     assert plain(fig.layout.title.text) == (
-        "À suivre : 2 des 2 accords en vigueur — échéance dans les 12 mois : 1 ; sans commission mixte depuis 3 ans : 2"
+        "2 accords en vigueur, 2 à suivre — échéance dans les 12 mois : 1 ; sans commission mixte depuis 3 ans : 2"
     )
     assert "⚠ Gouvernement du Québec (1999)" in fig.data[0].y
     levels = frame(fixture_db, "agreements_counts", dimension="level", today=TODAY, **ALL_AGREEMENTS)

@@ -39,6 +39,7 @@ def test_belgian_formats():
     assert fmt.date("2024-01-01") == "1er janvier 2024" and fmt.date("2024-01-01", "en") == "1 January 2024"
     assert plain(fmt.number(1234567)) == "1 234 567"
     assert plain(fmt.money_short(2.6e9)) == "2,6 Md €"
+    assert plain(fmt.money_short(4.6e6, "en")) == "4,6M €"  # € last, as in its full amounts
     assert fmt.money(None) == "–"
 
 
