@@ -216,13 +216,16 @@ TABLE_ROOM = 818  # px of a table at 1280×800 (784 inside an expander), measure
 EXPANDER_ROOM = 784
 
 
-def sized_column(label: str, width: int, kind=None, **options):
+def sized_column(label: str, width: int, kind=None, hidden: bool = False, **options):
     """A st.dataframe column `width` pixels wide. A table's widths add up to less than the page on a
     1280-px screen (TABLE_ROOM, EXPANDER_ROOM), so no column hides behind a scroll bar; wider screens
     stretch them in proportion, long texts wrap (row_height=WRAPPED_ROWS), and a header cut short
-    keeps its full text as a tooltip. `kind`: a st.column_config class (Column by default)."""
+    keeps its full text as a tooltip. `kind`: a st.column_config class (Column by default);
+    `hidden`: shown only from the table's column menu (Streamlit's column classes take no such
+    option, the config it makes does)."""
     kind = kind or st.column_config.Column
-    return kind(label, width=width, help=label if 6 * len(label) + 12 > width else None, **options)
+    config = kind(label, width=width, help=label if 6 * len(label) + 12 > width else None, **options)
+    return {**config, "hidden": True} if hidden else config
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -53,24 +53,33 @@ else:
         sectors=[term_list("sector", v, lang) for v in agreements.sectors],
     )
     day = "DD/MM/YYYY"
+    sized = ui.sized_column
+    text, date, number, flag = (st.column_config.TextColumn, st.column_config.DateColumn, st.column_config.NumberColumn,
+                                st.column_config.CheckboxColumn)
+    # Widths add up to ui.TABLE_ROOM (818 px at 1280): no sideways scrolling from 1280 px on, wider
+    # screens stretch them; names and titles wrap, a date (65 px of text) and a budget in millions
+    # stay whole. Fourteen columns need some 1 100 px: four are hidden, a click away in the table's
+    # « Show/hide columns » menu and all in the CSV/Excel downloads: the level (its filter and its
+    # chart, and the partner's name, say it), the sectors (searched by the search box, counted by
+    # their chart), the projects and the last joint commission (its ⚠ flag, kept, says what matters).
     columns = {
-        "partner": st.column_config.TextColumn(t("agreements.col_partner", lang), pinned=True),
-        "partner_level": st.column_config.TextColumn(t("agreements.col_level", lang)),
-        "country": st.column_config.TextColumn(t("agreements.col_country", lang)),
-        "entity": st.column_config.TextColumn(t("agreements.col_entity", lang)),
-        "title": st.column_config.TextColumn(t("agreements.col_title", lang), width="medium"),
-        "signed_on": st.column_config.DateColumn(t("agreements.col_signed", lang), format=day),
-        "ends_on": st.column_config.DateColumn(t("agreements.col_ends", lang), format=day),
-        "status": st.column_config.TextColumn(t("agreements.col_status", lang)),
-        "sectors": st.column_config.TextColumn(t("agreements.col_sectors", lang)),
-        "budget_eur": st.column_config.NumberColumn(t("agreements.col_budget", lang), format="localized"),
-        "projects": st.column_config.NumberColumn(t("agreements.col_projects", lang), format="localized"),
-        "last_commission_on": st.column_config.DateColumn(t("agreements.col_commission", lang), format=day),
-        "expires_soon": st.column_config.CheckboxColumn(t("agreements.col_expires_soon", lang)),
-        "commission_overdue": st.column_config.CheckboxColumn(t("agreements.col_commission_overdue", lang)),
+        "partner": sized(t("agreements.col_partner", lang), 104, text, pinned=True),
+        "partner_level": sized(t("agreements.col_level", lang), 80, text, hidden=True),
+        "country": sized(t("agreements.col_country", lang), 84, text),
+        "entity": sized(t("agreements.col_entity", lang), 126, text),
+        "title": sized(t("agreements.col_title", lang), 112, text),
+        "signed_on": sized(t("agreements.col_signed", lang), 82, date, format=day),
+        "ends_on": sized(t("agreements.col_ends", lang), 82, date, format=day),
+        "status": sized(t("agreements.col_status", lang), 76, text),
+        "sectors": sized(t("agreements.col_sectors", lang), 120, text, hidden=True),
+        "budget_eur": sized(t("agreements.col_budget", lang), 70, number, format="localized"),
+        "projects": sized(t("agreements.col_projects", lang), 60, number, format="localized", hidden=True),
+        "last_commission_on": sized(t("agreements.col_commission", lang), 82, date, format=day, hidden=True),
+        "expires_soon": sized(t("agreements.col_expires_soon", lang), 38, flag),
+        "commission_overdue": sized(t("agreements.col_commission_overdue", lang), 38, flag),
     }
     st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch",
-                 placeholder="–", key="agreements_table")
+                 row_height=ui.WRAPPED_ROWS, placeholder="–", key="agreements_table")
     ui.downloads(agreements.drop(columns=["gantt_end"]), "accords-de-cooperation", lang, key="agreements_table_dl")
 
 st.header(t("agreements.counts_header", lang), divider="gray")

@@ -208,23 +208,30 @@ with history_tab:
     history = data.frame("versions_history")
     numbers = sorted(history["version"].unique().tolist(), reverse=True)
     last = numbers[0] if numbers else 0
-    log = history.assign(action=history["action"].map(lambda a: t(f"data.action_{a}", lang)))
+    log = history.assign(action=history["action"].map(lambda a: t(f"data.action_{a}", lang)),
+                         mode=history["mode"].map(lambda m: t(f"data.mode_{m}", lang) if m in versions.MODES else m))
+    # Widths add up to ui.TABLE_ROOM (818 px at 1280): no sideways scrolling from 1280 px on, wider
+    # screens stretch them; long actions and file names wrap, the date and time (117 px of text)
+    # stay whole. The file's SHA-256 (64 characters, unreadable in any width that fits) is hidden:
+    # a click away in the table's « Show/hide columns » menu, and in the downloads.
+    sized, number = ui.sized_column, st.column_config.NumberColumn
     st.dataframe(
-        log, hide_index=True, width="stretch",
+        log, hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_order=["version", "created_at", "action", "dataset", "mode", "file_name", "user_name",
                       "rows_added", "rows_changed", "rows_removed", "sha256"],
         column_config={
-            "version": st.column_config.NumberColumn(t("data.col_version", lang), format="%d"),
-            "created_at": st.column_config.DatetimeColumn(t("data.col_date", lang), format="DD/MM/YYYY HH:mm:ss"),
-            "action": t("data.col_action", lang),
-            "dataset": t("data.col_dataset", lang),
-            "mode": t("data.col_mode", lang),
-            "file_name": t("data.col_file", lang),
-            "sha256": st.column_config.TextColumn(t("data.col_sha", lang), width="medium"),
-            "user_name": t("data.col_user", lang),
-            "rows_added": st.column_config.NumberColumn(t("data.col_added", lang), format="%d"),
-            "rows_changed": st.column_config.NumberColumn(t("data.col_changed", lang), format="%d"),
-            "rows_removed": st.column_config.NumberColumn(t("data.col_removed", lang), format="%d"),
+            "version": sized(t("data.col_version", lang), 58, number, format="%d"),
+            "created_at": sized(t("data.col_date", lang), 136, st.column_config.DatetimeColumn,
+                                format="DD/MM/YYYY HH:mm:ss"),
+            "action": sized(t("data.col_action", lang), 94),
+            "dataset": sized(t("data.col_dataset", lang), 122),
+            "mode": sized(t("data.col_mode", lang), 62),
+            "file_name": sized(t("data.col_file", lang), 112),
+            "sha256": sized(t("data.col_sha", lang), 200, st.column_config.TextColumn, hidden=True),
+            "user_name": sized(t("data.col_user", lang), 66),
+            "rows_added": sized(t("data.col_added", lang), 50, number, format="%d"),
+            "rows_changed": sized(t("data.col_changed", lang), 50, number, format="%d"),
+            "rows_removed": sized(t("data.col_removed", lang), 50, number, format="%d"),
         },
     )
     ui.downloads(history, "historique-versions", lang, key="data_history")

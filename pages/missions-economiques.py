@@ -59,30 +59,42 @@ day = "DD/MM/YYYY"
 money = "localized"
 
 
-def mission_table(df, key: str, columns: list[str]) -> None:
-    """The missions with readable names and Belgian dates; the numbers stay numbers (sortable)."""
+def mission_table(df, key: str, widths: dict[str, int], hidden: tuple[str, ...] = ()) -> None:
+    """The missions with readable names and Belgian dates; the numbers stay numbers (sortable).
+
+    `widths`: the columns shown and their pixels, adding up to ui.TABLE_ROOM (818 px at 1280): no
+    sideways scrolling from 1280 px on (wider screens stretch them), titles and places wrap, a date
+    (65 px of text) and an amount stay whole. `hidden`: columns a click away in the table's
+    « Show/hide columns » menu (and in the downloads)."""
     shown = df.assign(
         destination=[("★ " if p else "") + geo.country_name(c, lang) for c, p in zip(df.country_iso3, df.priority)],
         kind=[t(f"missions.kind.{v}", lang) if isinstance(v, str) else "" for v in df.kind],
     )
-    config = {
-        "starts_on": st.column_config.DateColumn(t("missions.col_starts", lang), format=day),
-        "ends_on": st.column_config.DateColumn(t("missions.col_ends", lang), format=day),
-        "title": st.column_config.TextColumn(t("missions.col_title", lang), width="medium"),
-        "destination": st.column_config.TextColumn(t("missions.col_destination", lang), pinned=True),
-        "city": st.column_config.TextColumn(t("missions.col_city", lang)),
-        "organiser": st.column_config.TextColumn(t("missions.col_organiser", lang)),
-        "kind": st.column_config.TextColumn(t("missions.col_kind", lang)),
-        "sector": st.column_config.TextColumn(t("missions.col_sector", lang)),
-        "participants_sme": st.column_config.NumberColumn(t("missions.col_sme", lang), format=money),
-        "participants_large": st.column_config.NumberColumn(t("missions.col_large", lang), format=money),
-        "cost_eur": st.column_config.NumberColumn(t("missions.col_cost", lang), format=money),
-        "fees_eur": st.column_config.NumberColumn(t("missions.col_fees", lang), format=money),
-        "net_cost_eur": st.column_config.NumberColumn(t("missions.col_net", lang), format=money),
-        "cost_per_participant": st.column_config.NumberColumn(t("missions.col_per_participant", lang), format=money),
+    text, date, number = st.column_config.TextColumn, st.column_config.DateColumn, st.column_config.NumberColumn
+    spec = {  # column: (kind, catalogue key, options)
+        "starts_on": (date, "col_starts", {"format": day}),
+        "ends_on": (date, "col_ends", {"format": day}),
+        "title": (text, "col_title", {}),
+        "destination": (text, "col_destination", {"pinned": True}),
+        "city": (text, "col_city", {}),
+        "organiser": (text, "col_organiser", {}),
+        "kind": (text, "col_kind", {}),
+        "sector": (text, "col_sector", {}),
+        "participants_sme": (number, "col_sme", {"format": money}),
+        "participants_large": (number, "col_large", {"format": money}),
+        "cost_eur": (number, "col_cost", {"format": money}),
+        "fees_eur": (number, "col_fees", {"format": money}),
+        "net_cost_eur": (number, "col_net", {"format": money}),
+        "cost_per_participant": (number, "col_per_participant", {"format": money}),
     }
-    st.dataframe(shown[columns], column_config={c: config[c] for c in columns}, hide_index=True, width="stretch",
-                 placeholder="–", key=key)
+    config = {}
+    for column, width in widths.items():
+        kind, label, options = spec[column]
+        config[column] = ui.sized_column(t(f"missions.{label}", lang), width, kind, **options)
+        if column in hidden:
+            config[column]["hidden"] = True  # a ColumnConfig dict; the column classes take no `hidden`
+    st.dataframe(shown[list(widths)], column_config=config, hide_index=True, width="stretch",
+                 row_height=ui.WRAPPED_ROWS, placeholder="–", key=key)
 
 
 st.header(t("missions.upcoming_header", lang, date=fmt.date(today, lang)), divider="gray")
@@ -93,8 +105,8 @@ else:
     st.subheader(t("missions.upcoming_finding", lang, count=len(upcoming), priority=int(upcoming.priority.sum()),
                    next=fmt.date(upcoming.starts_on.iloc[0], lang),
                    country=geo.country_name(upcoming.country_iso3.iloc[0], lang)), anchor=False)
-    mission_table(upcoming, "missions_upcoming",
-                  ["starts_on", "ends_on", "destination", "city", "title", "organiser", "kind", "sector"])
+    mission_table(upcoming, "missions_upcoming", dict(starts_on=82, ends_on=82, destination=104, city=86, title=166,
+                                                      organiser=92, kind=104, sector=92))
     st.caption(t("missions.priority_caption", lang))
     ui.downloads(upcoming, "missions-a-venir", lang, key="missions_upcoming_dl")
 
@@ -103,9 +115,13 @@ missions = data.frame("missions_list", today=today, upcoming_only=False, **filte
 if missions.empty:
     ui.no_data(lang)
 else:
+    # Twelve columns need some 960 px with a readable title: two are hidden (a click away, and in
+    # the downloads): the city, a detail of the destination beside it, and the cost per participant,
+    # the cost divided by the two participant counts beside it.
     mission_table(missions, "missions_table",
-                  ["starts_on", "destination", "city", "title", "organiser", "kind", "participants_sme",
-                   "participants_large", "cost_eur", "fees_eur", "net_cost_eur", "cost_per_participant"])
+                  dict(starts_on=82, destination=100, city=84, title=160, organiser=92, kind=80, participants_sme=44,
+                       participants_large=48, cost_eur=66, fees_eur=66, net_cost_eur=66, cost_per_participant=72),
+                  hidden=("city", "cost_per_participant"))
     st.caption(t("missions.priority_caption", lang) + " " + t("missions.net_rule", lang))
     ui.downloads(missions, "missions-economiques", lang, key="missions_table_dl")
 

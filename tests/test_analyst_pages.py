@@ -294,6 +294,32 @@ def test_agreements_page_search_and_follow_up(app):
     assert app.info[-1].value.startswith("Aucune donnée pour cette sélection")
 
 
+def columns_of(table) -> tuple[dict, list[str], list[str]]:
+    """A st.dataframe's column configuration, its shown columns and its hidden ones (not the index), in order."""
+    config = json.loads(table.proto.columns)
+    config.pop("_index", None)  # hide_index=True
+    return (config, [c for c in config if not config[c].get("hidden")], [c for c in config if config[c].get("hidden")])
+
+
+def test_agreements_table_fits_a_1280_px_screen(app):
+    # The fourteen columns took 2 026 px in 978 at 1440: the shown ones now add up to less than a
+    # full-width table at 1280 (818 px, wider screens stretch them), long texts wrap, and four
+    # columns are hidden, a click away in the table's menu (and in the downloads).
+    run_page(app, "pages/accords.py")
+    config, shown, hidden = columns_of(app.dataframe[0])
+    assert shown == ["partner", "country", "entity", "title", "signed_on", "ends_on", "status", "budget_eur",
+                     "expires_soon", "commission_overdue"]
+    assert hidden == ["partner_level", "sectors", "projects", "last_commission_on"]
+    assert sum(config[column]["width"] for column in shown) <= ui.TABLE_ROOM == 818
+    assert app.dataframe[0].proto.row_height > 64  # long texts wrap
+    assert config["signed_on"]["width"] >= 82  # « 14/11/2017 »: 65 px of text and 16 of padding, whole
+    assert config["entity"]["width"] >= 126  # « Wallonie-Bruxelles » (109 px) is not broken
+    assert config["expires_soon"]["help"] == "⚠ Échéance < 12 mois"  # the header is cut: its full text in a tooltip
+    formats = {c: config[c]["type_config"].get("format") for c in config}  # unchanged
+    assert formats["signed_on"] == formats["ends_on"] == formats["last_commission_on"] == "DD/MM/YYYY"
+    assert formats["budget_eur"] == formats["projects"] == "localized"
+    assert len(app.dataframe[0].value.columns) == 14  # every column is still there
+
 def test_missions_page_in_dutch_with_a_kind_from_the_link(app):
     app.query_params["lang"] = "nl"
     app.query_params["types"] = "royal"
@@ -323,3 +349,23 @@ def test_the_sector_chart_draws_the_20_largest_codes_and_its_finding_counts_them
     assert sum(len(trace.y) for trace in fig.data) == 20
     assert list(fig.data[0].y[:2]) == ["Secteur 0", "Secteur 1"]
     assert "reçoit 100 % des versements" in plain(fig.layout.title.text)
+
+
+def test_mission_tables_fit_a_1280_px_screen(app):
+    # « Missions à venir » took 1 030 px and « Toutes les missions » 1 291, in 978 at 1440.
+    run_page(app, "pages/missions-economiques.py")
+    assert len(app.dataframe) == 2
+    upcoming, everything = app.dataframe
+    config, shown, hidden = columns_of(upcoming)
+    assert shown == ["starts_on", "ends_on", "destination", "city", "title", "organiser", "kind", "sector"]
+    assert hidden == [] and sum(config[c]["width"] for c in shown) <= ui.TABLE_ROOM
+    config, shown, hidden = columns_of(everything)
+    assert shown == ["starts_on", "destination", "title", "organiser", "kind", "participants_sme",
+                     "participants_large", "cost_eur", "fees_eur", "net_cost_eur"]
+    assert hidden == ["city", "cost_per_participant"]  # a click away in the table's menu, and in the downloads
+    assert sum(config[c]["width"] for c in shown) <= ui.TABLE_ROOM
+    assert config["fees_eur"]["help"] == "Frais perçus (€)"  # cut header, full text in a tooltip
+    assert config["starts_on"]["type_config"]["format"] == "DD/MM/YYYY"
+    assert {config[c]["type_config"]["format"] for c in shown[5:]} == {"localized"}
+    assert config["destination"]["pinned"] is True
+    assert upcoming.proto.row_height > 64 and everything.proto.row_height > 64

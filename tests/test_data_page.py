@@ -258,3 +258,23 @@ def test_history_compares_and_restores(page, fixture_db, write):
     assert page.success[0].value.startswith("État de la version 1 restauré : c'est la nouvelle version 3")
     assert rows(fixture_db, "SELECT user_name, action FROM _versions WHERE version = 3 LIMIT 1") == [("Marie Dupont", "rollback")]
     assert rows(fixture_db, "SELECT cost_eur FROM missions WHERE mission_id = 'M1'") == [(100000.0,)]
+
+
+def test_history_table_fits_a_1280_px_screen(page):
+    # Its last column was cut to « Supp… » at 1440 (1 232 px in 978): the shown columns now add up
+    # to less than a full-width table at 1280 (818 px, wider screens stretch them); the SHA-256 is
+    # hidden, a click away in the table's menu (and in the download).
+    page.run()
+    log = next(d for d in page.dataframe if "sha256" in d.value.columns)
+    config = json.loads(log.proto.columns)
+    order = list(log.proto.column_order)
+    shown = [c for c in order if not config[c].get("hidden")]
+    assert shown == ["version", "created_at", "action", "dataset", "mode", "file_name", "user_name",
+                     "rows_added", "rows_changed", "rows_removed"]
+    assert config["sha256"]["hidden"] is True and order[-1] == "sha256"
+    assert sum(config[c]["width"] for c in shown) <= ui.TABLE_ROOM == 818
+    assert log.proto.row_height > 64  # long actions and file names wrap
+    assert config["created_at"]["width"] >= 134  # « 23/11/2026 21:32:11 »: 117 px of text, whole
+    assert config["created_at"]["type_config"]["format"] == "DD/MM/YYYY HH:mm:ss"  # formats unchanged
+    assert {config[c]["type_config"]["format"] for c in ["version", "rows_added", "rows_changed", "rows_removed"]} == {"%d"}
+    assert config["rows_removed"]["help"] == "Supprimées"  # the header is cut: its full text in a tooltip
