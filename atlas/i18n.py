@@ -53,8 +53,18 @@ def _load(stamp: tuple) -> dict[str, dict[str, str]]:
             for key, value in _flatten(tomllib.load(f)).items():
                 if key in entries:
                     raise ValueError(f"translation key {key} defined twice ({path.name})")
-                entries[key] = value
+                entries[key] = {lang: _french(text) if lang == "fr" else text for lang, text in value.items()}
     return entries
+
+
+# French sets a space before « : ; ? ! » and inside « »: a space the line must never break at
+# (a chart title wrapped with « : Aide plurisectorielle » at the start of a line). Written as
+# plain spaces in the catalogue, they are made non-breaking here.
+_FRENCH_SPACES = re.compile(r" (?=[:;?!»])|(?<=«) ")
+
+
+def _french(text: str) -> str:
+    return _FRENCH_SPACES.sub("\u00a0", text)
 
 
 def t(key: str, lang: str = DEFAULT, **values) -> str:

@@ -168,7 +168,7 @@ def test_agreement_findings(fixture_db):
     )
     assert "⚠ Gouvernement du Québec (1999)" in fig.data[0].y
     levels = frame(fixture_db, "agreements_counts", dimension="level", today=TODAY, **ALL_AGREEMENTS)
-    assert charts.agreement_counts(levels, "level", "fr").layout.title.text == "Par niveau de partenaire : Ville en tête (2 accords)"
+    assert plain(charts.agreement_counts(levels, "level", "fr").layout.title.text) == "Par niveau de partenaire : Ville en tête (2 accords)"
 
 
 # --- Missions --------------------------------------------------------------------------------

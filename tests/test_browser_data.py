@@ -82,7 +82,7 @@ def test_analyst_uploads_previews_imports_and_rolls_back(data_server, browser):
     expect(dataset).to_have_count(1, timeout=60_000)  # the previous run's copy may linger a moment
     dataset.click()
     page.get_by_role("option", name="oda_national — APD et RNB de la Belgique").click()
-    page.wait_for_selector("text=Colonnes attendues dans un fichier « oda_national »", timeout=60_000)
+    page.wait_for_selector("text=/Colonnes attendues dans un fichier «\\soda_national\\s»/", timeout=60_000)
     wait_idle(page)
     upsert = page.get_by_role("radio", name="ajouter ou mettre à jour (upsert)")
     upsert.check(force=True)  # Streamlit draws its own radio over the input

@@ -61,12 +61,17 @@ def measure_tables(page) -> dict:
     """MEASURE once every table has drawn: a grid far below the fold may not be drawn yet, and a
     table without its grid would pass `sideways == []` unseen."""
     frames = page.locator("[data-testid=stDataFrame]")
-    for i in range(frames.count()):
-        if frames.nth(i).is_visible():
-            frames.nth(i).scroll_into_view_if_needed()
-            frames.nth(i).locator(".dvn-scroller").wait_for(timeout=30_000)
-    page.wait_for_timeout(500)
-    return page.evaluate(MEASURE)
+    for _ in range(5):  # under load a rerun may redraw the tables while they are measured: again
+        wait_idle(page)
+        visible = [frames.nth(i) for i in range(frames.count()) if frames.nth(i).is_visible()]
+        for frame in visible:
+            frame.scroll_into_view_if_needed()
+            frame.locator(".dvn-scroller").wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        got = page.evaluate(MEASURE)
+        if got["grids"] >= len(visible):
+            break
+    return got
 
 
 @pytest.mark.parametrize("width", [1280, 1440])

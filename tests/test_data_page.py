@@ -16,7 +16,7 @@ from atlas.contract import DATASETS
 from atlas.db import Change, state_at_sql
 from atlas.ingest import check_file
 
-from conftest import rows
+from conftest import plain, rows
 
 MISSIONS = "mission_id,title,organiser,entity,country_iso3,starts_on,cost_eur\n"
 UPSERT = MISSIONS + "M1,Mission au Maroc,hub.brussels,Région de Bruxelles-Capitale,Maroc,10/03/2026,120 000\nM4,Nouvelle,AWEX,Wallonie,SEN,2027-01-10,5\n"
@@ -176,7 +176,7 @@ def test_without_accounts_the_page_is_read_only_and_says_why(page, monkeypatch):
     monkeypatch.delenv("ATLAS_ANALYSTS")
     page.run()
     assert not page.exception
-    assert page.title[0].value == "Données : importer, vérifier, historique"
+    assert plain(page.title[0].value) == "Données : importer, vérifier, historique"
     assert "Aucun compte d'analyste n'est configuré" in page.info[0].value
     assert len(page.get("file_uploader")) == 0 and len(page.text_input) == 0
     assert page.caption[0].value.startswith("Connectez-vous comme analyste")
@@ -198,7 +198,7 @@ def test_upload_problems_are_listed_and_nothing_is_written(page, fixture_db):
     bad = MISSIONS + "M1,T,AWEX,Wallonie,CGO,31/02/2027,abc\n"
     page.get("file_uploader")[0].set_value(("missions.csv", bad.encode(), "text/csv")).run()
     assert not page.exception
-    assert "3 problème(s) dans missions.csv : rien n'a été écrit." in page.error[0].value
+    assert "3 problème(s) dans missions.csv : rien n'a été écrit." in plain(page.error[0].value)
     problems = table(page, "problème")
     assert problems["colonne"].tolist() == ["starts_on", "cost_eur", "country_iso3"]
     assert problems["ligne"].tolist() == [2, 2, 2]
@@ -220,7 +220,7 @@ def test_upload_preview_confirm_records_the_analyst(page, fixture_db):
     assert rows(fixture_db, "SELECT max(version) FROM _versions") == [(1,)]  # nothing written yet
     page.button(key="data_confirm").click().run()
     assert not page.exception
-    assert page.success[0].value.startswith("Version 2 publiée (missions.csv) : 1 ligne(s) ajoutée(s), 1 modifiée(s), 0 supprimée(s).")
+    assert plain(page.success[0].value).startswith("Version 2 publiée (missions.csv) : 1 ligne(s) ajoutée(s), 1 modifiée(s), 0 supprimée(s).")
     assert rows(fixture_db, "SELECT user_name, file_name, mode, rows_added, rows_changed FROM _versions WHERE version = 2") == [
         ("Marie Dupont", "missions.csv", "upsert", 1, 1)
     ]
@@ -255,7 +255,7 @@ def test_history_compares_and_restores(page, fixture_db, write):
     log_in(page)
     page.button(key="data_restore").click().run()
     assert not page.exception
-    assert page.success[0].value.startswith("État de la version 1 restauré : c'est la nouvelle version 3")
+    assert plain(page.success[0].value).startswith("État de la version 1 restauré : c'est la nouvelle version 3")
     assert rows(fixture_db, "SELECT user_name, action FROM _versions WHERE version = 3 LIMIT 1") == [("Marie Dupont", "rollback")]
     assert rows(fixture_db, "SELECT cost_eur FROM missions WHERE mission_id = 'M1'") == [(100000.0,)]
 

@@ -26,7 +26,7 @@ def metrics(page) -> list[str]:
 
 
 def footer(page) -> str:
-    return page.get_by_text("Version des données").inner_text()
+    return page.get_by_text("Version des données").inner_text().replace("\xa0", " ")
 
 
 def test_two_processes_see_a_new_version_without_error(tmp_path, browser):

@@ -38,7 +38,7 @@ def test_home_in_french(app):
     assert len(app.get("plotly_chart")) == 1
     # Whose agreements the tile counts, visible under the tiles.
     assert "Accords en vigueur par entité signataire : Wallonie-Bruxelles International 2." in [
-        c.value for c in app.caption]
+        plain(c.value) for c in app.caption]
 
 
 def test_home_in_dutch_from_the_link(app):
