@@ -90,9 +90,7 @@ def mission_table(df, key: str, widths: dict[str, int], hidden: tuple[str, ...] 
     config = {}
     for column, width in widths.items():
         kind, label, options = spec[column]
-        config[column] = ui.sized_column(t(f"missions.{label}", lang), width, kind, **options)
-        if column in hidden:
-            config[column]["hidden"] = True  # a ColumnConfig dict; the column classes take no `hidden`
+        config[column] = ui.sized_column(t(f"missions.{label}", lang), width, kind, hidden=column in hidden, **options)
     st.dataframe(shown[list(widths)], column_config=config, hide_index=True, width="stretch",
                  row_height=ui.WRAPPED_ROWS, placeholder="–", key=key)
 

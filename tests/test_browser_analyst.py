@@ -7,17 +7,12 @@ import io
 
 import openpyxl
 
-from browser import errors_on, open_page, screenshot, wait_idle
+from browser import errors_on, open_page, screenshot
 
 
 def visit(browser, url):
     page, outside = open_page(browser, url)
-    # The first visit after the server starts may get Streamlit's « Page not found » notice while
-    # the navigation is being registered; the right page runs anyway. Close it before clicking.
-    page.wait_for_timeout(500)
-    if page.locator("[role=dialog]").count():
-        page.keyboard.press("Escape")
-    wait_idle(page)
+    assert page.locator("[role=dialog]").count() == 0  # no « Page not found », even on a first visit
     return page, outside
 
 

@@ -15,13 +15,10 @@ PRIORITY_STROKE = "rgb(217, 95, 2)"  # charts.PRIORITY
 
 
 def opened(browser, url: str):
-    """open_page, then close Streamlit's « Page not found » dialog, which a freshly started server
-    may show over the right page to the first sessions that open a page other than the home page."""
+    """open_page, with no dialog over the page: Streamlit's « Page not found » never shows, even to
+    the first session after the server starts (atlas.ui.lang)."""
     page, outside = open_page(browser, url)
-    dialog = page.locator("[data-testid='stDialog']")
-    if dialog.count():
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached", timeout=10_000)
+    assert page.locator("[data-testid='stDialog']").count() == 0
     return page, outside
 
 

@@ -26,10 +26,7 @@ def press(page, key: str, then: str) -> None:
 
 def test_presentation_walks_with_the_arrows_at_1920(server, browser):
     page, outside = open_page(browser, f"{server}/presentation?projeter=1&diapos={SLIDES}", 1920, 1080)
-    page.wait_for_timeout(500)
-    if page.locator("[role=dialog]").count():  # the first visit may get « Page not found » while routes register
-        page.keyboard.press("Escape")
-        wait_idle(page)
+    assert page.locator("[role=dialog]").count() == 0  # no « Page not found », even on a first visit
     assert page.locator("[data-testid='stSidebar']").is_hidden()
     assert page.locator("[data-testid='stHeader']").is_hidden()
     assert title(page).startswith("L'action internationale de la Wallonie")
@@ -71,10 +68,7 @@ def test_a_chart_downloads_as_png_at_presentation_resolution(server, browser):
     from PIL import Image
 
     page, outside = open_page(browser, f"{server}/aide-au-developpement", 1600, 1000)
-    page.wait_for_timeout(500)
-    if page.locator("[role=dialog]").count():  # « Page not found » while routes register: close it
-        page.keyboard.press("Escape")
-        wait_idle(page)
+    assert page.locator("[role=dialog]").count() == 0  # no « Page not found », even on a first visit
     button = page.locator(".st-key-oda_gni-png button").first
     button.scroll_into_view_if_needed()
     button.click()
