@@ -2,14 +2,15 @@
 sheet explains every column in French (required or not, type, allowed values, an example).
 
 Derived from atlas.contract, so a template always matches what validation accepts; a test loads
-each template's example row through the real validation.
+each template's example row through the real validation. Written through atlas.export, like every
+file that leaves Atlas.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 
+from atlas import export
 from atlas.contract import Column, Dataset
 
 KIND_LABELS = {
@@ -160,12 +161,7 @@ def example_row(ds: Dataset) -> list[str]:
 
 def to_csv(ds: Dataset, with_example: bool = False) -> bytes:
     """The header (and optionally the example row), « ; »-separated UTF-8 with BOM for Belgian Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(ds.column_names)
-    if with_example:
-        writer.writerow(example_row(ds))
-    return buffer.getvalue().encode("utf-8-sig")
+    return export.csv_rows([ds.column_names, example_row(ds)] if with_example else [ds.column_names])
 
 
 def to_excel(ds: Dataset) -> bytes:
@@ -176,7 +172,7 @@ def to_excel(ds: Dataset) -> bytes:
     book = openpyxl.Workbook()
     data = book.active
     data.title = "données"
-    data.append(ds.column_names)
+    data.append(export.excel_row(ds.column_names))
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in data[1]:
         cell.font, cell.fill = bold, fill
@@ -185,24 +181,25 @@ def to_excel(ds: Dataset) -> bytes:
     data.freeze_panes = "A2"
 
     help_sheet = book.create_sheet("colonnes")
-    help_sheet.append([f"Modèle d'import « {ds.name} » ({ds.label}) : remplissez la feuille « données », une ligne par enregistrement."])
+    help_sheet.append(export.excel_row([f"Modèle d'import « {ds.name} » ({ds.label}) : remplissez la feuille « données », une ligne par enregistrement."]))
     help_sheet["A1"].font = Font(bold=True, size=12)
     key = ", ".join(ds.key) if ds.key else "aucune (chaque ligne est une transaction)"
-    help_sheet.append([f"Clé unique : {key}. L'ordre des colonnes est libre ; les colonnes non obligatoires peuvent manquer."])
+    help_sheet.append(export.excel_row([f"Clé unique : {key}. L'ordre des colonnes est libre ; "
+                                        "les colonnes non obligatoires peuvent manquer."]))
     help_sheet.append([])
     rows = describe(ds)
-    help_sheet.append(list(rows[0]))
+    help_sheet.append(export.excel_row(rows[0]))
     for cell in help_sheet[help_sheet.max_row]:
         cell.font, cell.fill = bold, fill
     for row in rows:
-        help_sheet.append(list(row.values()))
+        help_sheet.append(export.excel_row(row.values()))
     help_sheet.append([])
-    help_sheet.append(["Exemple de ligne complète :"])
+    help_sheet.append(export.excel_row(["Exemple de ligne complète :"]))
     help_sheet.cell(help_sheet.max_row, 1).font = bold
-    help_sheet.append(ds.column_names)
+    help_sheet.append(export.excel_row(ds.column_names))
     for cell in help_sheet[help_sheet.max_row]:
         cell.font, cell.fill = bold, fill
-    help_sheet.append(example_row(ds))
+    help_sheet.append(export.excel_row(example_row(ds)))
     for letter, width in zip("ABCDEFG", (22, 12, 6, 40, 36, 34, 60)):
         help_sheet.column_dimensions[letter].width = width
     for row in help_sheet.iter_rows(min_row=5, max_row=4 + len(rows)):

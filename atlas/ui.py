@@ -91,6 +91,21 @@ def downloads(df, name: str, lang: str, key: str | None = None, fig=None, title:
     )
 
 
+def table(data, name: str, lang: str, download_key: str, download=None, caption: str | None = None,
+          **options) -> None:
+    """A st.dataframe (`options` are its own) with, under it, the CSV and Excel downloads of its data.
+
+    The pages show tables only through here: Streamlit's own « Download as CSV » is off
+    (`client.disableDataExport` in .streamlit/config.toml) because it bypasses atlas.export, so every
+    table offers ours. `download`: the rows exported when the table shows something else (amounts
+    written out, labels translated), numbers as numbers; by default the table's data itself.
+    """
+    st.dataframe(data, **options)
+    if caption:
+        st.caption(caption)
+    downloads(data if download is None else download, name, lang, key=download_key)
+
+
 def query_state(lang: str):
     """The validated view of the URL's query parameters (see atlas.params)."""
     from atlas.params import QueryState

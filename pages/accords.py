@@ -78,9 +78,9 @@ else:
         "expires_soon": sized(t("agreements.col_expires_soon", lang), 38, flag),
         "commission_overdue": sized(t("agreements.col_commission_overdue", lang), 38, flag),
     }
-    st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch",
-                 row_height=ui.WRAPPED_ROWS, placeholder="–", key="agreements_table")
-    ui.downloads(agreements.drop(columns=["gantt_end"]), "accords-de-cooperation", lang, key="agreements_table_dl")
+    ui.table(shown[list(columns)], "accords-de-cooperation", lang, "agreements_table_dl",
+             download=agreements.drop(columns=["gantt_end"]), column_config=columns, hide_index=True,
+             width="stretch", row_height=ui.WRAPPED_ROWS, placeholder="–", key="agreements_table")
 
 st.header(t("agreements.counts_header", lang), divider="gray")
 FILE_NAMES = {"country": "pays", "level": "niveau", "sector": "secteur", "entity": "entite"}

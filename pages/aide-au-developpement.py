@@ -74,11 +74,12 @@ with st.expander(t("oda.provenance", lang, count=len(provenance))):
     # Widths add up to ui.EXPANDER_ROOM (the table sits in an expander): no sideways scrolling at
     # 1280 px; long sources and file names wrap, a date (100 px of text) and an amount in billions
     # (98) stay whole. No user or currency (the sample, euros): blank, not « None ».
-    st.dataframe(
+    ui.table(
         provenance.assign(action=provenance["action"].map(lambda a: t(f"data.action_{a}", lang)),
                           amount_eur=provenance["amount_eur"].map(lambda v: fmt.money(v, lang)),
                           rows=provenance["rows"].map(lambda v: fmt.number(v, lang)),
                           user_name=provenance["user_name"].fillna(""), currencies=provenance["currencies"].fillna("")),
+        "apd-provenance", lang, "oda_provenance_dl", download=provenance,
         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_order=["source", "file_name", "action", "version", "imported_at", "user_name", "currencies", "rows", "amount_eur"],
         column_config={

@@ -79,7 +79,8 @@ with import_tab:
     )
     ds = DATASETS[name]
     with st.expander(t("data.columns", lang, name=name)):
-        st.dataframe(pd.DataFrame(templates.describe(ds)), hide_index=True, width="stretch")
+        ui.table(pd.DataFrame(templates.describe(ds)), f"colonnes-{name}", lang, "data_columns_dl",
+                 hide_index=True, width="stretch")
     left, right, _ = st.columns([2, 3, 4])
     # Built only when clicked (a callable): the Excel workbook took most of this page's run.
     left.download_button(
@@ -100,7 +101,7 @@ with import_tab:
             t("data.mode", lang), modes, key=f"data_mode_{name}", horizontal=True,
             format_func=lambda m: t(f"data.mode_{m}", lang),
         )
-        st.caption(t(f"data.mode_{mode}_help", lang))
+        st.caption(t(f"data.mode_{mode}_help" + ("_oda" if mode == "years" and len(ds.years_scope) > 1 else ""), lang))
         round_ = st.session_state.setdefault("data_upload_round", 0)
         uploaded = st.file_uploader(
             t("data.upload", lang), key=f"data_upload_{round_}",
@@ -131,10 +132,12 @@ with import_tab:
                     icon=":material/autorenew:",
                 )
             if not report.ok:
-                st.error(t("data.problems", lang, n=len(report.problems), file=uploaded.name), icon=":material/block:")
+                st.error(t("data.problems", lang, n=report.problem_count, file=uploaded.name), icon=":material/block:")
                 problems = pd.DataFrame(ingest.problems_table(report)).astype({"ligne": "Int64"})
-                st.dataframe(
-                    problems, hide_index=True, width="stretch",
+                ui.table(
+                    problems, f"problemes-{name}", lang, "data_problems", hide_index=True, width="stretch",
+                    caption=t("data.problems_omitted", lang, kept=fmt.number(len(report.problems), lang),
+                              n=fmt.number(report.omitted, lang)) if report.omitted else None,
                     column_config={
                         "ligne": st.column_config.NumberColumn(t("data.col_line", lang), format="%d"),
                         "colonne": t("data.col_column", lang),
@@ -142,7 +145,6 @@ with import_tab:
                         "problème": st.column_config.TextColumn(t("data.col_problem", lang), width="large"),
                     },
                 )
-                ui.downloads(problems, f"problemes-{name}", lang, key="data_problems")
             else:
                 change = preview.change
                 st.subheader(t("data.preview_title", lang, file=uploaded.name))
@@ -158,10 +160,25 @@ with import_tab:
                 )
                 if not change.total:
                     st.info(t("data.no_change", lang))
+                if preview.replaced:
+                    st.markdown("**" + t("data.replaced_title", lang) + "**")
+                    st.caption(t("data.replaced_caption", lang))
+                    ui.table(
+                        pd.DataFrame(preview.replaced), f"annees-remplacees-{name}", lang, "data_replaced_dl",
+                        hide_index=True,
+                        column_config={
+                            "entity": t("data.col_entity", lang),
+                            "year": st.column_config.NumberColumn(t("data.col_year", lang), format="%d"),
+                            "rows_in_file": st.column_config.NumberColumn(t("data.col_rows_in_file", lang), format="%d"),
+                            "rows_before": st.column_config.NumberColumn(t("data.col_rows_before", lang), format="%d"),
+                            "rows_removed": st.column_config.NumberColumn(t("data.col_rows_removed", lang), format="%d"),
+                        },
+                    )
                 if preview.diff.cells:
                     st.markdown("**" + t("data.cells_title", lang, n=change.changed) + "**")
-                    st.dataframe(
-                        changes_table(preview.diff.cells), hide_index=True, width="stretch",
+                    ui.table(
+                        changes_table(preview.diff.cells), f"changements-{name}", lang, "data_cells_dl",
+                        hide_index=True, width="stretch",
                         column_config={
                             "key": t("data.col_key", lang), "column": t("data.col_column", lang),
                             "change": st.column_config.TextColumn(t("data.col_change", lang), width="large"),
@@ -171,9 +188,11 @@ with import_tab:
                                            ("data.removed_rows", preview.diff.removed, change.removed)):
                     if count:
                         with st.expander(t(label, lang, n=count)):
-                            st.dataframe(rows, hide_index=True, width="stretch")
-                            if count > len(rows):
-                                st.caption(t("data.sample_note", lang, shown=len(rows), n=count))
+                            file = "lignes-ajoutees" if label == "data.added_rows" else "lignes-retirees"
+                            ui.table(rows, f"{file}-{name}", lang, f"{label.replace('.', '_')}_dl",
+                                     hide_index=True, width="stretch",
+                                     caption=t("data.sample_note", lang, shown=len(rows), n=count)
+                                     if count > len(rows) else None)
 
                 force = False
                 if preview.refusal:
@@ -190,7 +209,7 @@ with import_tab:
                         st.error(err.message)
                     else:
                         if result.version is None:  # cannot happen for a previewed valid file; say it anyway
-                            st.error(t("data.problems", lang, n=len(result.report.problems), file=uploaded.name))
+                            st.error(t("data.problems", lang, n=result.report.problem_count, file=uploaded.name))
                         else:
                             done = result.changes[name]
                             st.session_state["data_flash"] = t(
@@ -215,8 +234,9 @@ with history_tab:
     # stay whole. The file's SHA-256 (64 characters, unreadable in any width that fits) is hidden:
     # a click away in the table's « Show/hide columns » menu, and in the downloads.
     sized, number = ui.sized_column, st.column_config.NumberColumn
-    st.dataframe(
-        log, hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
+    ui.table(
+        log, "historique-versions", lang, "data_history", download=history,
+        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_order=["version", "created_at", "action", "dataset", "mode", "file_name", "user_name",
                       "rows_added", "rows_changed", "rows_removed", "sha256"],
         column_config={
@@ -234,7 +254,6 @@ with history_tab:
             "rows_removed": sized(t("data.col_removed", lang), 50, number, format="%d"),
         },
     )
-    ui.downloads(history, "historique-versions", lang, key="data_history")
 
     if len(numbers) > 1:
         st.subheader(t("data.compare_title", lang))
@@ -257,17 +276,18 @@ with history_tab:
         if diffs and not summary[["added", "changed", "removed"]].to_numpy().any():
             st.info(t("data.compare_none", lang, a=older, b=newer))
         elif diffs:
-            st.dataframe(
-                summary, hide_index=True, width="stretch",
+            ui.table(
+                summary, f"comparaison-v{older}-v{newer}", lang, "data_compare_dl", hide_index=True, width="stretch",
                 column_config={"dataset": t("data.col_dataset", lang), "added": t("data.col_added", lang),
                                "changed": t("data.col_changed", lang), "removed": t("data.col_removed", lang)},
             )
             for n, d in diffs.items():
                 if d.cells:
                     with st.expander(t("data.compare_cells", lang, dataset=n, n=d.change.changed)):
-                        st.dataframe(changes_table(d.cells), hide_index=True, width="stretch",
-                                     column_config={"key": t("data.col_key", lang), "column": t("data.col_column", lang),
-                                                    "change": t("data.col_change", lang)})
+                        ui.table(changes_table(d.cells), f"changements-{n}-v{older}-v{newer}", lang,
+                                 f"data_compare_cells_{n}_dl", hide_index=True, width="stretch",
+                                 column_config={"key": t("data.col_key", lang), "column": t("data.col_column", lang),
+                                                "change": t("data.col_change", lang)})
 
         st.subheader(t("data.restore_title", lang))
         if not user:

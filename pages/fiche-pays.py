@@ -76,7 +76,7 @@ else:
     st.info(t("country.priority_never", lang), icon=":material/info:")
 if len(priorities):
     with st.expander(t("country.priority_history", lang, count=len(priorities))):
-        st.dataframe(
+        ui.table(
             [
                 {
                     t("country.col.entity", lang): p.entity,
@@ -90,6 +90,7 @@ if len(priorities):
                 }
                 for p in priorities.itertuples()
             ],
+            f"pays-prioritaires-{iso3}", lang, "country_priorities_dl", download=priorities,
             hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
             column_config=widths(lang, entity=150, period=95, current=70, programme=230, sectors=230),
         )
@@ -119,7 +120,7 @@ if agreements.empty:
 else:
     ui.chart(agreements, charts.agreements_gantt, lang, f"accords-{iso3}", key="country_gantt", today=today,
              download=agreements.drop(columns=["gantt_end"]))
-    st.dataframe(
+    ui.table(
         [
             {
                 t("country.col.title", lang): a.title,
@@ -134,6 +135,7 @@ else:
             }
             for a in agreements.sort_values("signed_on").itertuples()
         ],
+        f"accords-{iso3}", lang, "country_agreements_dl", download=agreements.drop(columns=["gantt_end"]),
         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_config=widths(lang, title=250, entity=140, status=95, signed_on=95, ends_on=95, follow_up=125),
     )
@@ -150,7 +152,7 @@ else:
     categories = localize(data.frame("dac_categories"), lang, "category_name")
     category_names = dict(zip(categories.category_code, categories.category_name))  # in the user's language
     with st.expander(t("country.oda_sector_table", lang)):
-        st.dataframe(
+        ui.table(
             [
                 {
                     t("country.col.sector", lang): category_names.get(s.category_code, s.category_name)
@@ -160,6 +162,8 @@ else:
                 }
                 for s in sectors.itertuples()
             ],
+            f"apd-categories-{iso3}", lang, "country_oda_sectors_dl",
+            download=sectors.assign(category_name=sectors.category_code.map(category_names).fillna(sectors.category_name)),
             hide_index=True, width="stretch",
         )
 
@@ -169,7 +173,7 @@ missions = data.frame("missions_list", **EVERY_YEAR, organisers=[], countries=[i
 if missions.empty:
     st.info(t("country.no_missions", lang), icon=":material/inbox:")
 else:
-    st.dataframe(
+    ui.table(
         [
             {
                 t("country.col.starts_on", lang): fmt.date(m.starts_on, lang, "medium"),
@@ -186,6 +190,7 @@ else:
             }
             for m in missions.sort_values("starts_on", ascending=False).itertuples()
         ],
+        f"missions-{iso3}", lang, "country_missions_dl", download=missions.sort_values("starts_on", ascending=False),
         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_config=widths(lang, starts_on=90, title=160, organiser=85, city=90, participants=105, cost=80, fees=120,
                              net_cost=80),
@@ -196,7 +201,7 @@ offices = data.frame("country_offices", iso3=iso3)
 if offices.empty:
     st.info(t("country.no_offices", lang), icon=":material/inbox:")
 else:
-    st.dataframe(
+    ui.table(
         [
             {
                 t("country.col.city", lang): o.city,
@@ -206,6 +211,7 @@ else:
             }
             for o in offices.itertuples()
         ],
+        f"bureaux-{iso3}", lang, "country_offices_dl", download=offices,
         hide_index=True, width="stretch",
     )
 

@@ -59,8 +59,9 @@ day = "DD/MM/YYYY"
 money = "localized"
 
 
-def mission_table(df, key: str, widths: dict[str, int], hidden: tuple[str, ...] = ()) -> None:
-    """The missions with readable names and Belgian dates; the numbers stay numbers (sortable).
+def mission_table(df, key: str, widths: dict[str, int], name: str, caption: str, hidden: tuple[str, ...] = ()) -> None:
+    """The missions with readable names and Belgian dates; the numbers stay numbers (sortable);
+    under it `caption` and the downloads of `df` as file `name`.
 
     `widths`: the columns shown and their pixels, adding up to ui.TABLE_ROOM (818 px at 1280): no
     sideways scrolling from 1280 px on (wider screens stretch them), titles and places wrap, a date
@@ -91,8 +92,8 @@ def mission_table(df, key: str, widths: dict[str, int], hidden: tuple[str, ...] 
     for column, width in widths.items():
         kind, label, options = spec[column]
         config[column] = ui.sized_column(t(f"missions.{label}", lang), width, kind, hidden=column in hidden, **options)
-    st.dataframe(shown[list(widths)], column_config=config, hide_index=True, width="stretch",
-                 row_height=ui.WRAPPED_ROWS, placeholder="–", key=key)
+    ui.table(shown[list(widths)], name, lang, f"{key}_dl", download=df, caption=caption, column_config=config,
+             hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS, placeholder="–", key=key)
 
 
 st.header(t("missions.upcoming_header", lang, date=fmt.date(today, lang)), divider="gray")
@@ -104,9 +105,8 @@ else:
                    next=fmt.date(upcoming.starts_on.iloc[0], lang),
                    country=geo.country_name(upcoming.country_iso3.iloc[0], lang)), anchor=False)
     mission_table(upcoming, "missions_upcoming", dict(starts_on=82, ends_on=82, destination=104, city=86, title=166,
-                                                      organiser=92, kind=104, sector=92))
-    st.caption(t("missions.priority_caption", lang))
-    ui.downloads(upcoming, "missions-a-venir", lang, key="missions_upcoming_dl")
+                                                      organiser=92, kind=104, sector=92),
+                  "missions-a-venir", t("missions.priority_caption", lang))
 
 st.header(t("missions.table_header", lang), divider="gray")
 missions = data.frame("missions_list", today=today, upcoming_only=False, **filters)
@@ -119,9 +119,8 @@ else:
     mission_table(missions, "missions_table",
                   dict(starts_on=82, destination=100, city=84, title=160, organiser=92, kind=80, participants_sme=44,
                        participants_large=48, cost_eur=66, fees_eur=66, net_cost_eur=66, cost_per_participant=72),
+                  "missions-economiques", t("missions.priority_caption", lang) + " " + t("missions.net_rule", lang),
                   hidden=("city", "cost_per_participant"))
-    st.caption(t("missions.priority_caption", lang) + " " + t("missions.net_rule", lang))
-    ui.downloads(missions, "missions-economiques", lang, key="missions_table_dl")
 
 ui.sources(missions.source, lang)
 ui.footer(lang)
