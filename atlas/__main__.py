@@ -26,9 +26,9 @@ def show(report: Report) -> None:
     if report.ok:
         say(f"{report.file_name} : valide ({report.rows} lignes).")
     else:
-        say(f"{report.file_name} : {len(report.problems)} problème(s), rien n'a été écrit.")
-        for problem in report.problems:
-            say(f"  {problem}")
+        say(f"{report.file_name} : {report.problem_count} problème(s), rien n'a été écrit.")
+        for line in report.shown():
+            say(f"  {line}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +88,10 @@ def run(db: Database, args) -> int:
                 f"{name} : {change.added} ajoutée(s), {change.changed} modifiée(s), "
                 f"{change.removed} supprimée(s) — version {result.version}."
             )
+        for part in result.replaced:
+            what = " ".join(str(v) for k, v in part.items() if not k.startswith("rows_"))
+            say(f"  remplacé : {what} — {part['rows_in_file']} ligne(s) du fichier, {part['rows_removed']} "
+                f"des {part['rows_before']} ligne(s) d'avant retirée(s) ; le reste du jeu est intact.")
         return 0
     if args.command == "versions":
         say("version | date | action | jeu | mode | fichier | sha256 | ajoutées/modifiées/supprimées")

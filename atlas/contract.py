@@ -34,6 +34,7 @@ class Column:
     default: str | None = None
     pattern: str | None = None  # regular expression the text must match
     pattern_hint: str = ""  # what the pattern means, in French
+    magnitude_below: float | None = None  # the absolute value must stay under this (amounts)
 
     @property
     def sql_type(self) -> str:
@@ -49,6 +50,9 @@ class Dataset:
     # (start, end) pairs where end may not come before start.
     ordered: tuple[tuple[str, str], ...] = ()
     year_column: str | None = None  # enables the `years` import mode
+    # What a `years` import replaces: the combinations of these columns present in the file
+    # (oda: each (entity, year), so one entity's annual file never touches another's rows).
+    years_scope: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -58,7 +62,14 @@ class Dataset:
         return next(c for c in self.columns if c.name == name)
 
 
+# No amount of Atlas reaches 10^12 €: Belgium's whole GNI is about 6 × 10^11. A larger figure is
+# a unit or a separator gone wrong (cents, a pasted identifier), refused as DATA_CONTRACT.md says.
+AMOUNT_LIMIT = 1e12
+
+
 def _c(name, kind, required=False, **kw) -> Column:
+    if kind == "number" and name.endswith("_eur"):
+        kw.setdefault("magnitude_below", AMOUNT_LIMIT)
     return Column(name, kind, required, **kw)
 
 
@@ -141,6 +152,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("exchange_rate", "number", minimum=0, exclusive_minimum=True),  # units of `currency` per euro
             ),
             year_column="year",
+            years_scope=("entity", "year"),
         ),
         Dataset(
             "oda_national",
@@ -154,6 +166,7 @@ DATASETS: dict[str, Dataset] = {
             ),
             key=("year",),
             year_column="year",
+            years_scope=("year",),
         ),
         Dataset(
             "missions",

@@ -333,8 +333,11 @@ def new_state_sql(ds: Dataset, staging: str, mode: str) -> str:
             raise AtlasError(
                 f"le mode years ne vaut que pour oda et oda_national, pas pour {ds.name}."
             )
-        y = q(ds.year_column)
-        kept = f"SELECT {names} FROM {q(ds.name)} WHERE {y} NOT IN (SELECT DISTINCT {y} FROM {staging})"
+        scope = list(ds.years_scope)
+        kept = (
+            f"SELECT {names} FROM {q(ds.name)} cur WHERE NOT EXISTS ("
+            f"SELECT 1 FROM (SELECT DISTINCT {', '.join(map(q, scope))} FROM {staging}) s WHERE {_same(scope, 'cur', 's')})"
+        )
     else:
         raise AtlasError(f"mode d'import inconnu « {mode} » : replace, upsert ou years.")
     return f"SELECT {names} FROM {staging} UNION ALL {kept}"

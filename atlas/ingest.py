@@ -11,6 +11,7 @@ published database: `stage` leaves a typed `_staged` table in a scratch connecti
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import os
@@ -27,7 +28,12 @@ from atlas.contract import Column, Dataset
 from atlas.db import q, scratch
 
 MAX_BYTES = int(os.environ.get("ATLAS_MAX_UPLOAD_MB", "200")) * 1024 * 1024
-MAX_LISTED = 1000  # problems kept per check; the count beyond is still reported
+# A file with a million bad cells must not cost a million messages: a report keeps the first
+# MAX_KEPT problems (the downloadable table) and counts the rest; screens and the command line
+# show the first MAX_SHOWN.
+MAX_KEPT = 100_000
+MAX_SHOWN = 200
+PREFIX_BYTES = 65536
 EXCEL_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -53,21 +59,55 @@ class Problem:
 
 @dataclass
 class Report:
-    """The verdict on one file: problems (nothing may be written) and notices (normalisations)."""
+    """The verdict on one file: problems (nothing may be written) and notices (normalisations).
+
+    The same problem of a line is said once; beyond MAX_KEPT problems, the rest are only counted
+    (`omitted`), so `problem_count` is the true total.
+    """
 
     dataset: str
     file_name: str
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    omitted: int = 0
+    _said: set = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.omitted
+
+    @property
+    def room(self) -> int:
+        """How many more problems the report keeps before only counting them."""
+        return max(MAX_KEPT - len(self.problems), 0)
+
     def fail(self, message: str, line: int | None = None, column: str | None = None, value=None):
+        said = (line, column, message)
+        if said in self._said:
+            return self
+        if not self.room:
+            self.omitted += 1
+            return self
+        self._said.add(said)
         self.problems.append(Problem(line, column, value, message))
         return self
+
+    def shown(self) -> list[str]:
+        """The problems as lines for a screen or a terminal: the first MAX_SHOWN, then a count."""
+        lines = [str(p) for p in sorted(self.problems, key=lambda p: p.line or 0)[:MAX_SHOWN]]
+        rest = self.problem_count - len(lines)
+        if rest > 0:
+            lines.append(
+                f"… et {rest} autre{'s' if rest > 1 else ''} problème{'s' if rest > 1 else ''} : "
+                "le tableau des problèmes (téléchargeable) les donne "
+                + ("tous." if not self.omitted else f"jusqu'au {MAX_KEPT}e ; corrigez d'abord ceux-là.")
+            )
+        return lines
 
 
 def size_refusal(size: int) -> str | None:
@@ -90,19 +130,19 @@ def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, 
         return report.fail(too_big)
     _drop_temp(con, "_raw", "_staged")  # a previous stage in this connection may have left either kind
     with open(path, "rb") as f:
-        head = f.read(8)
-        first_line = (head + f.readline()).decode("utf-8-sig", errors="replace")
-    if _looks_like_xml(head + first_line.encode()) or crs.looks_like_crs(first_line):
+        prefix = f.read(PREFIX_BYTES)  # enough to see past a BOM, blank lines and comments
+    head = prefix[:8]
+    if _looks_like_xml(prefix) or crs.looks_like_crs(prefix):
         if ds.name != "oda":
             return report.fail(
                 f"un fichier IATI ou SNPC de l'OCDE ne peut alimenter que le jeu oda, pas {ds.name}."
             )
-        if _looks_like_xml(head + first_line.encode()):
+        if _looks_like_xml(prefix):
             from atlas import iati
 
             header = iati.read(con, path, report, report.file_name)
         else:
-            header = crs.read(con, path, report, report.file_name, first_line.rstrip("\r\n"))
+            header = crs.read(con, path, report, report.file_name)
     elif head.startswith(EXCEL_MAGIC):
         header = _read_excel(con, path, report)
     elif head.startswith(OLD_EXCEL_MAGIC):
@@ -124,14 +164,15 @@ def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, 
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _looks_like_xml(head: bytes) -> bool:
+def _looks_like_xml(prefix: bytes) -> bool:
     # atlas.iati (lxml, pyarrow) is imported only for what may be XML: a third of the start-up
     # of `python -m atlas load` for every CSV otherwise.
-    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    start = prefix.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not (start.startswith(b"<") or start.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return False
     from atlas import iati
 
-    return iati.looks_like_xml(head)
+    return iati.looks_like_xml(prefix)
 
 
 def _drop_temp(con, *names: str) -> None:
@@ -144,14 +185,31 @@ def _drop_temp(con, *names: str) -> None:
             con.execute(f"DROP {'VIEW' if kinds[name] == 'VIEW' else 'TABLE'} {q(name)}")
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A valid UTF-8 multi-byte sequence. Windows-1252 decodes almost any bytes, so a file is read as
+# Windows-1252 only when it holds none of these: one that holds both is refused, never garbled.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+BLOCK = 1 << 23  # bytes read at a time when a file is decoded here
+
+
 def _read_csv(con, path: Path, report: Report) -> list[str] | None:
-    # A UTF-8 file goes to DuckDB untouched (Python never holds it whole); only a file DuckDB
-    # finds not to be UTF-8 is decoded here, as Windows-1252, and handed over rewritten.
+    # A UTF-8 file with LF or CRLF line endings goes to DuckDB untouched (Python never holds it
+    # whole). Any other file (Windows-1252, old Mac CR line endings) or one DuckDB cannot split is
+    # rewritten here, block by block, as plain UTF-8 with LF, or refused with the lines at fault.
     with open(path, "rb") as f:
         header_bytes = f.readline()
         head = header_bytes + f.read(65536)
     if not head.strip() and (path.stat().st_size <= len(head) or not path.read_bytes().strip()):
         report.fail("le fichier est vide : il faut une ligne d'en-tête puis au moins une ligne de données.")
+        return None
+    if head.startswith(UTF16_BOMS):
+        report.fail(
+            "ce fichier est en UTF-16 (« texte Unicode ») : enregistrez-le depuis votre tableur en "
+            "« CSV UTF-8 » ou en .xlsx."
+        )
         return None
     if b"\x00" in head:
         report.fail(
@@ -159,38 +217,167 @@ def _read_csv(con, path: Path, report: Report) -> list[str] | None:
             "depuis le tableur au format CSV ou .xlsx."
         )
         return None
-    try:
-        header_line = header_bytes.decode("utf-8-sig").rstrip("\r\n")
-    except UnicodeDecodeError:
-        header_line = None
-    if header_line is not None:
-        delimiter = _delimiter(header_line)
-        header = next(csv.reader([header_line], delimiter=delimiter))
+    cr_only = b"\n" not in head and b"\r" in head
+    header = None if cr_only else _header(header_bytes)
+    if header is not None:
+        delimiter = _delimiter(header)
         # Line numbering counts the file's newlines: a second read of the file, done by a thread
         # while DuckDB reads it (both release the GIL), not after.
         with ThreadPoolExecutor(1) as pool:
             newlines = pool.submit(_count_newlines, path)
-            _read_into_raw(con, str(path), delimiter, len(header))
-        if not con.execute("SELECT count(*) FROM _rejects WHERE error_type = 'INVALID ENCODING'").fetchone()[0]:
-            _number_csv_lines(con, path, None, delimiter, header, report, newlines.result())
-            return header
-    # Not UTF-8: decode it here (Windows-1252, or say which line holds unreadable bytes).
-    decoded = _decode(path.read_bytes(), report)
-    if decoded is None:
+            try:
+                _read_into_raw(con, str(path), delimiter, len(_split_header(header, delimiter)))
+            except duckdb.Error:
+                header = None  # explained below, on the rewritten file
+        if header is not None and not con.execute(
+            "SELECT count(*) FROM _rejects WHERE error_type = 'INVALID ENCODING'"
+        ).fetchone()[0]:
+            names = _split_header(header, delimiter)
+            _number_csv_lines(con, path, delimiter, names, report, newlines.result())
+            return names
+    rewritten = _rewrite_utf8(path, report, cr_only)
+    if rewritten is None:
         return None
-    text = decoded[0]
-    header_line = text.split("\n", 1)[0].rstrip("\r")
-    delimiter = _delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter))
-    source = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False)
     try:
-        with source:
-            source.write(text)
-        _read_into_raw(con, source.name, delimiter, len(header))
+        with open(rewritten, "rb") as f:
+            header = _header(f.readline())
+        if header is None:
+            _explain_unreadable(rewritten, report)
+            return None
+        delimiter = _delimiter(header)
+        names = _split_header(header, delimiter)
+        try:
+            _read_into_raw(con, str(rewritten), delimiter, len(names))
+        except duckdb.Error:
+            _explain_unreadable(rewritten, report)
+            return None
+        _number_csv_lines(con, rewritten, delimiter, names, report)
+        return names
     finally:
-        os.unlink(source.name)
-    _number_csv_lines(con, path, text, delimiter, header, report)
-    return header
+        os.unlink(rewritten)
+
+
+def _header(line: bytes) -> str | None:
+    """The header line as text, or None when it is not plain UTF-8 text DuckDB can take as is."""
+    try:
+        text = line.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    if "\r" in text:
+        return None
+    return text
+
+
+def _split_header(header: str, delimiter: str) -> list[str]:
+    return next(csv.reader([header], delimiter=delimiter), [])
+
+
+def _rewrite_utf8(path: Path, report: Report, cr_only: bool) -> Path | None:
+    """The file rewritten as UTF-8 with LF line endings in a temporary file (removed by the
+    caller), or None after reporting why it cannot be: lines that are not UTF-8 in a file that is,
+    bytes that are neither, an empty first line."""
+    encoding = _encoding(path, report)
+    if encoding is None:
+        return None
+    out = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with out, open(path, "rb") as f:
+            pending_cr = False
+            for block in iter(lambda: f.read(BLOCK), b""):
+                text = decoder.decode(block)
+                if pending_cr:
+                    text = "\r" + text
+                pending_cr = text.endswith("\r") and not cr_only
+                if pending_cr:
+                    text = text[:-1]
+                text = text.replace("\r\n", "\n")
+                if cr_only:
+                    text = text.replace("\r", "\n")
+                out.write(text.encode("utf-8"))
+            out.write((("\r" if pending_cr else "") + decoder.decode(b"", final=True)).encode("utf-8"))
+    except Exception:
+        os.unlink(out.name)
+        raise
+    if cr_only:
+        report.notices.append("fins de ligne Mac (CR) converties.")
+    if encoding == "cp1252":
+        report.notices.append("encodage Windows-1252 converti en UTF-8.")
+    rewritten = Path(out.name)
+    with open(rewritten, "rb") as f:
+        if not f.readline().strip():
+            os.unlink(rewritten)
+            report.fail(
+                "la première ligne est vide : l'en-tête (les noms des colonnes) doit être sur la ligne 1 ; "
+                "supprimez les lignes vides du début du fichier.",
+                line=1,
+            )
+            return None
+    return rewritten
+
+
+def _encoding(path: Path, report: Report) -> str | None:
+    """utf-8-sig, or cp1252 for a file with no UTF-8 multi-byte sequence at all; None (reported)
+    for a file mixing UTF-8 with other bytes, or holding bytes Windows-1252 does not define."""
+    not_utf8, utf8_seen, line = [], False, 1
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(BLOCK) + f.readline(), b""):
+            try:
+                block.decode("utf-8")
+                utf8_seen = utf8_seen or UTF8_SEQUENCE.search(block) is not None
+            except UnicodeDecodeError:
+                for n, raw in enumerate(block.split(b"\n"), start=line):
+                    try:
+                        raw.decode("utf-8")
+                        utf8_seen = utf8_seen or UTF8_SEQUENCE.search(raw) is not None
+                    except UnicodeDecodeError:
+                        not_utf8.append(n)
+            line += block.count(b"\n")
+    if not not_utf8:
+        return "utf-8-sig"
+    if utf8_seen:
+        for n in not_utf8:
+            report.fail(
+                "octets qui ne sont pas de l'UTF-8 dans un fichier en UTF-8 (deux encodages mêlés, par "
+                "exemple des lignes collées depuis un autre fichier) : rien n'est importé pour ne pas "
+                "abîmer les accents ; enregistrez le fichier entier en « CSV UTF-8 » depuis votre tableur.",
+                line=n,
+            )
+        return None
+    with open(path, "rb") as f:
+        line = 1
+        for block in iter(lambda: f.read(BLOCK) + f.readline(), b""):
+            try:
+                block.decode("cp1252")
+            except UnicodeDecodeError as err:
+                report.fail(
+                    f"octets illisibles (0x{block[err.start]:02X}) : le fichier n'est ni en UTF-8 ni en "
+                    "Windows-1252 ; enregistrez-le en « CSV UTF-8 » depuis votre tableur.",
+                    line=line + block.count(b"\n", 0, err.start),
+                )
+                return None
+            line += block.count(b"\n")
+    return "cp1252"
+
+
+def _explain_unreadable(path: Path, report: Report) -> None:
+    """Report why DuckDB cannot split the (rewritten) file into lines: bare CRs by line, else in general."""
+    line, found = 1, False
+    with open(path, "rb") as f:
+        for raw in f:
+            if b"\r" in raw.rstrip(b"\n"):
+                found = True
+                report.fail(
+                    "un retour chariot (CR) isolé coupe cette ligne : retirez-le, ou mettez la valeur "
+                    "qui le contient entre guillemets.",
+                    line=line,
+                )
+            line += 1
+    if not found:
+        report.fail(
+            "le fichier ne se découpe pas en lignes CSV (guillemet non fermé, ligne de plus de 2 Mo ?) : "
+            "ouvrez-le dans votre tableur et enregistrez-le à nouveau en « CSV UTF-8 »."
+        )
 
 
 def _delimiter(header_line: str) -> str:
@@ -211,9 +398,16 @@ def _read_into_raw(con, csv_path: str, delimiter: str, width: int) -> None:
     )
 
 
+# DuckDB's names for the lines it rejects, as a person would say them.
+REJECTS = {
+    "UNQUOTED VALUE": "un guillemet mal placé (une valeur entre guillemets doit l'être en entier)",
+    "LINE SIZE OVER MAXIMUM": "une ligne de plus de 2 Mo",
+    "INVALID ENCODING": "des octets qui ne sont pas de l'UTF-8",
+}
+
+
 def _number_csv_lines(
-    con, path: Path, text: str | None, delimiter: str, header: list[str], report: Report,
-    newlines: tuple[int, bytes] | None = None,
+    con, path: Path, delimiter: str, header: list[str], report: Report, newlines: tuple[int, bytes] | None = None,
 ) -> None:
     """Report malformed lines, then give each row the line number a spreadsheet shows."""
     if delimiter == ";":
@@ -228,23 +422,21 @@ def _number_csv_lines(
                 line=line,
             )
         else:
-            report.fail(f"ligne illisible ({kind.lower()}) : vérifiez les guillemets.", line=line)
+            why = REJECTS.get(kind, "des guillemets mal fermés")
+            report.fail(f"ligne illisible ({why}) : corrigez-la dans votre tableur.", line=line)
     # DuckDB skips empty lines without a trace. When header + rows + rejected lines account for
     # every line of the file, nothing was skipped and row k sits on line k + 1 (the usual case,
     # checked by counting newlines, which costs far less than searching for empty lines).
     read = con.execute("SELECT count(*) FROM _rawdata").fetchone()[0]
-    if text is None:
-        newlines, last = newlines or _count_newlines(path)
-    else:
-        newlines, last = text.count("\n"), text[-1:]
-    lines = newlines + (0 if last in ("\n", b"\n") else 1)
+    newlines, last = newlines or _count_newlines(path)
+    lines = newlines + (0 if last == b"\n" else 1)
     # Row ids start above 2**55 inside a transaction (DuckDB's transaction-local storage): count
     # from the first one. They follow the file's order, as the insertion order is preserved.
     first = con.execute("SELECT coalesce(min(rowid), 0) FROM _rawdata").fetchone()[0]
     if not rejects and lines == 1 + read:
         con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT rowid - {int(first)} + 2 AS _line, * FROM _rawdata")
         return
-    data = path.read_bytes() if text is None else text.encode("utf-8")
+    data = path.read_bytes()
     skipped = [data.count(b"\n", 0, m.start()) + 2 for m in re.finditer(rb"\n(?=\r?\n)", data)]
     _number_lines(con, sorted(skipped + [r[0] for r in rejects]), int(first))
 
@@ -272,26 +464,6 @@ def _number_lines(con, skipped: list[int], first: int) -> None:
         {"first": first},
     )
     con.execute("CREATE OR REPLACE TEMP VIEW _raw AS SELECT * FROM _rawlines")
-
-
-def _decode(data: bytes, report: Report) -> tuple[str, bool] | None:
-    """The text of the file, and whether it must be rewritten as plain UTF-8 for DuckDB."""
-    try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n"), data.startswith(b"\xef\xbb\xbf")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        report.fail(
-            f"octets illisibles (0x{data[err.start]:02X}) : le fichier n'est ni en UTF-8 ni en "
-            "Windows-1252 ; enregistrez-le en « CSV UTF-8 » depuis votre tableur.",
-            line=line,
-        )
-        return None
-    report.notices.append("encodage Windows-1252 converti en UTF-8.")
-    return text.replace("\r\n", "\n"), True
 
 
 def _cell(value) -> str | None:
@@ -423,7 +595,16 @@ END;
 
 
 def _quote_fr(text: str) -> str:
-    return "« " + text + " »"
+    return "« " + (text if len(text) <= 60 else text[:57] + "…") + " »"
+
+
+# Text garbled before it reached Atlas: a replacement character, or UTF-8 read as Windows-1252
+# (« Ã© » for « é », « â€™ » for « ’ »). Storing it would spread the damage; the analyst can fix it at the source.
+GARBLED = r"[\x{FFFD}]|Ã[\x{80}-\x{BF}]|â€"
+GARBLED_MESSAGE = (
+    "contient du texte abîmé par une conversion d'encodage (« Ã© » pour « é », ou « \ufffd ») : "
+    "repartez du fichier d'origine et enregistrez-le en « CSV UTF-8 »."
+)
 
 
 def _check(col: Column) -> tuple[str, str] | None:
@@ -450,6 +631,8 @@ def _check(col: Column) -> tuple[str, str] | None:
         )
     if col.pattern:
         return "NOT regexp_full_match({t}, $pattern)", f"n'est pas {col.pattern_hint}."
+    if col.kind in ("text", "list"):
+        return "regexp_matches({t}, $garbled)", GARBLED_MESSAGE
     return None
 
 
@@ -521,7 +704,7 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
         + " FROM _raw " + " ".join(joins) + f" WHERE {not_empty}"
     )
     report.rows = con.execute("SELECT count(*) FROM _conv").fetchone()[0]
-    if report.rows == 0:
+    if report.rows == 0 and report.ok:
         report.fail("le fichier n'a que l'en-tête : ajoutez au moins une ligne de données.")
         return
 
@@ -540,11 +723,14 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
             params = {"allowed": list(col.allowed)} if "$allowed" in cond else {}
             if "$pattern" in cond:
                 params["pattern"] = col.pattern
+            if "$garbled" in cond:
+                params["garbled"] = GARBLED
             checks.append((col, f"NOT _empty({v}) AND ({cond.format(t=t, d=d)})", message, params))
         if col.minimum is not None or col.maximum is not None:
             low, high = col.minimum, col.maximum
             outside = [f"{d} {'<=' if col.exclusive_minimum else '<'} {low}"] if low is not None else []
             outside += [f"{d} > {high}"] if high is not None else []
+            outside = [f"isfinite({d}) AND ({' OR '.join(outside)})"]  # a non-finite value is said above
             bounds = (
                 f"entre {_n(low)} et {_n(high)}" if low is not None and high is not None
                 else f"supérieure à {_n(low)}" if col.exclusive_minimum
@@ -552,6 +738,15 @@ def _validate(con, ds: Dataset, mapping: dict[str, str], report: Report) -> None
                 else f"d'au plus {_n(high)}"
             )
             checks.append((col, " OR ".join(outside), f"est hors des limites : la valeur doit être {bounds}.", {}))
+        if col.kind == "number":
+            checks.append((col, f"NOT isfinite({t})", "n'est pas un nombre fini (infini ou NaN) : écrivez un montant réel, par exemple 1234,5.", {}))
+        if col.magnitude_below is not None:
+            checks.append((
+                col, f"isfinite({t}) AND abs({t}) >= {col.magnitude_below!r}",
+                f"est trop grand : un montant doit rester sous {col.magnitude_below:,.0f} € en valeur absolue "
+                "(10^12) ; vérifiez l'unité (des euros, pas des cents) et les séparateurs.".replace(",", " "),
+                {},
+            ))
 
     for col, cond, message, params in checks:
         src = mapping[col.name]
@@ -586,8 +781,8 @@ SMALL_KINDS = ("country",)  # checked on their few distinct spellings (the alias
 def _plain(col: Column, v: str) -> tuple[str, str | None]:
     """(SQL of the stored value from raw text `v`, SQL flagging a cell the fast path cannot take)."""
     filled = f"coalesce({v}, {_sql_text(col.default)})" if col.default is not None else v
-    if col.kind in ("text", "list"):
-        return _typed(col, v), None  # the general conversion itself: cheap, and silent
+    if col.kind in ("text", "list"):  # the general conversion itself: cheap, and silent
+        return _typed(col, v), f"contains({v}, 'Ã') OR contains({v}, 'â€') OR contains({v}, '\ufffd')"
     if col.kind == "number":
         return f"TRY_CAST({filled} AS DOUBLE)", f"NOT regexp_full_match({v}, '{PLAIN_NUMBER}') OR TRY_CAST({v} AS DOUBLE) IS NULL"
     if col.kind == "int":
@@ -664,6 +859,11 @@ def _validate_plain(con, ds: Dataset, mapping: dict[str, str], report: Report) -
                 return False
         else:
             row_guards.append(f"{v} IS NOT NULL AND ({guard})")
+        if col.kind == "number":
+            # A plain cell of 400 digits is a valid DOUBLE literal: infinity, which only the general path words.
+            row_guards.append(f"NOT isfinite({value})")
+            if col.magnitude_below is not None:
+                row_guards.append(f"abs({value}) >= {col.magnitude_below!r}")
         low, high = col.minimum, col.maximum
         if col.kind in ("number", "int") and (low is not None or high is not None):
             # Bounds: on the value (a number) or, for integers, on the number before rounding,
@@ -698,26 +898,24 @@ def _n(x: float) -> str:
 
 
 def _collect(con, report: Report, column: str, sql: str, message: str, params: dict | None = None) -> None:
-    rows = con.execute(sql, params or {}).fetchall()
-    for line, value in rows[:MAX_LISTED]:
+    """Report each (line, value) row of `sql` with `message`: as many as the report keeps, the rest counted."""
+    total = con.execute(f"SELECT count(*) FROM ({sql})", params or {}).fetchone()[0]
+    rows = con.execute(f"{sql} LIMIT {report.room}", params or {}).fetchall() if report.room else []
+    for line, value in rows:
         shown = _quote_fr(str(value)) + " " if value not in (None, "") else ""
         report.fail(shown + message, line=line, column=column, value=value)
-    if len(rows) > MAX_LISTED:
-        report.fail(f"… et {len(rows) - MAX_LISTED} autres lignes avec le même problème.", column=column)
+    report.omitted += total - len(rows)
 
 
 def _check_countries(con, report: Report, column: str, src: str) -> None:
-    rows = con.execute(
-        f"""SELECT _line, {src} FROM _conv
-        WHERE NOT _empty({src}) AND {q(column)} IS NULL
-        ORDER BY _line"""
-    ).fetchall()
-    for line, value in rows[:MAX_LISTED]:
+    sql = f"""SELECT _line, {src} FROM _conv WHERE NOT _empty({src}) AND {q(column)} IS NULL ORDER BY _line"""
+    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    rows = con.execute(f"{sql} LIMIT {report.room}").fetchall() if report.room else []
+    for line, value in rows:
         close = geo.suggestions(value)
         hint = f" (voulez-vous dire {' ou '.join(close)} ?)" if close else " : utilisez le code à trois lettres, par exemple COD."
         report.fail(f"{_quote_fr(value)} n'est pas un code ISO 3166-1 alpha-3 connu{hint}", line=line, column=column, value=value)
-    if len(rows) > MAX_LISTED:
-        report.fail(f"… et {len(rows) - MAX_LISTED} autres pays inconnus.", column=column)
+    report.omitted += total - len(rows)
 
 
 def _check_staged(con, ds: Dataset, report: Report) -> None:
@@ -729,7 +927,7 @@ def _check_staged(con, ds: Dataset, report: Report) -> None:
                 SELECT _line, min(_line) OVER (PARTITION BY {keys}) AS first_line, {keys} FROM _staged)
             WHERE _line > first_line ORDER BY _line"""
         ).fetchall()
-        for line, first, *key in rows[:MAX_LISTED]:
+        for line, first, *key in rows:
             shown = " / ".join(str(k) for k in key)
             report.fail(
                 f"{_quote_fr(shown)} apparaît déjà ligne {first} : la clé ({', '.join(ds.key)}) doit être unique ; "
@@ -742,7 +940,7 @@ def _check_staged(con, ds: Dataset, report: Report) -> None:
         rows = con.execute(
             f"SELECT _line, {q(start)}, {q(end)} FROM _staged WHERE {q(end)} < {q(start)} ORDER BY _line"
         ).fetchall()
-        for line, a, b in rows[:MAX_LISTED]:
+        for line, a, b in rows:
             report.fail(
                 f"{_quote_fr(str(b))} précède {start} {_quote_fr(str(a))} : la fin ne peut pas "
                 "venir avant le début ; corrigez l'une des deux valeurs.",

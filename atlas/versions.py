@@ -32,6 +32,7 @@ class LoadResult:
     report: Report
     version: int | None = None
     changes: dict[str, Change] = field(default_factory=dict)
+    replaced: list[dict] = field(default_factory=list)  # a `years` import: see `replaced_scope`
 
 
 class Refused(AtlasError):
@@ -124,6 +125,8 @@ def _load(db, ds, path, mode, force, user, file_name, sha: Future, base_version)
                 file_name=result.report.file_name, sha256=sha.result(), user=user,
             )
             result.version, result.changes = version, {ds.name: change}
+            if mode == "years":
+                result.replaced = replaced_scope(con, ds, version)
     except _Invalid:
         pass
     return result
@@ -152,6 +155,7 @@ class Preview:
     rows_after: int = 0
     diff: Diff | None = None
     refusal: str | None = None  # set when the import needs an explicit confirmation (--force)
+    replaced: list[dict] = field(default_factory=list)  # a `years` import: see `replaced_scope`
 
     @property
     def change(self) -> Change | None:
@@ -178,9 +182,30 @@ def preview(
         result.rows_before, result.rows_after = before, _count(con, ds.name)
         result.refusal = refusal(ds.name, before, change)
         result.diff = diff(con, ds, version - 1, version)
+        if mode == "years":
+            result.replaced = replaced_scope(con, ds, version)
         # `apply` counted the change; the rows it marked must agree (one truth, shown twice).
         assert result.diff.change == change, (result.diff.change, change)
     return result
+
+
+def replaced_scope(con, ds, version: int) -> list[dict]:
+    """What a `years` import in `version` replaced: one dict per combination of `ds.years_scope`
+    present in the file (oda: entity and year), with its rows in the file, before, and removed."""
+    q = dbmod.q
+    scope = ", ".join(q(c) for c in ds.years_scope)
+    rows = q("_rows_" + ds.name)
+    v = int(version)
+    found = con.execute(
+        f"""WITH file AS (SELECT {scope}, count(*) AS n FROM _staged GROUP BY ALL),
+        before AS (SELECT {scope}, count(*) AS n FROM ({dbmod.state_at_sql(ds, v - 1)}) GROUP BY ALL),
+        removed AS (SELECT {scope}, count(*) AS n FROM {rows} WHERE _removed_in = {v} GROUP BY ALL)
+        SELECT {scope}, file.n, coalesce(before.n, 0), coalesce(removed.n, 0)
+        FROM file LEFT JOIN before USING ({scope}) LEFT JOIN removed USING ({scope})
+        ORDER BY {scope}"""
+    ).fetchall()
+    names = [*ds.years_scope, "rows_in_file", "rows_before", "rows_removed"]
+    return [dict(zip(names, row)) for row in found]
 
 
 def diff(con, ds, old: int, new: int, sample: int = SAMPLE_ROWS) -> Diff:
