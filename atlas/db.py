@@ -35,6 +35,7 @@ from atlas.contract import DATASETS, Dataset
 from atlas.errors import AtlasError
 
 ROOT = Path(__file__).resolve().parent.parent
+DatabaseError = duckdb.Error  # what a failed statement raises, for code that must not import duckdb
 DEFAULT_DB = ROOT / "data" / "atlas.duckdb"
 REFERENCE_TABLES = {
     "countries": ROOT / "data" / "geo" / "countries.csv",

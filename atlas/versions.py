@@ -65,8 +65,8 @@ def _check_mode(mode: str) -> None:
 
 def _import(con, ds, path, mode: str, report_name: str | None) -> tuple[Report, int, int, Change | None]:
     """Stage and apply the file in `con` (published or not): (report, version, rows before, change)."""
+    version = dbmod.next_version(con)  # before staging: nothing may run in `con` after a refusal
     report = stage(con, ds, path, report_name)
-    version = dbmod.next_version(con)
     if not report.ok:
         return report, version, 0, None
     before = _count(con, ds.name)

@@ -167,3 +167,44 @@ def test_years_in_oda_national_still_replace_whole_years(fixture_db, write):
     path = write("n.csv", "year,oda_eur,gni_eur\n2023,1,100\n")
     result = load(fixture_db, "oda_national", path, mode="years")
     assert result.replaced == [{"year": 2023, "rows_in_file": 1, "rows_before": 1, "rows_removed": 1}]
+
+
+def test_mixed_line_ends_load_and_a_bad_line_is_named(fixture_db, write):
+    mixed = (ODA + oda_row()).replace("\n", "\r\n") + oda_row() + oda_row(amount="abc")
+    report = check_file(dataset("oda"), write("m.csv", mixed))
+    assert problems(report) == [(4, "amount_eur")]
+
+
+@pytest.mark.parametrize("data", [
+    b"\nyear,oda_eur,gni_eur\n2031,1,2\n",  # blank first line
+    b"year,oda_eur,gni_eur\n2031,1,a\rb\n",  # a bare CR outside quotes
+    b"year,oda_eur,gni_eur\r\n2031,1,2\n2032,1,2\r2033,1,2\n",  # CRLF, LF and a bare CR
+])
+def test_a_refusal_inside_the_import_transaction_is_a_report(fixture_db, write, data):
+    before = digest(fixture_db)
+    result = load(fixture_db, "oda_national", write("n.csv", data), mode="upsert")
+    assert not result.report.ok and result.version is None
+    assert digest(fixture_db) == before
+
+
+def test_a_workbook_with_an_unreadable_cell_is_refused(tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["year", "oda_eur", "gni_eur"])
+    book.active.append([2031, 12345, 2])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v>12345</v>", b"<v>NaN</v>")
+            out.writestr(item, data)
+    report = check_file(dataset("oda_national"), bad)
+    assert [p.message.split(" (")[0] for p in report.problems] == [
+        "ce classeur Excel est abîmé"
+    ]
