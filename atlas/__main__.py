@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atlas import versions
 from atlas.contract import DATASETS, dataset
-from atlas.db import Database
 from atlas.errors import AtlasError
-from atlas.ingest import Report, check_file
+from atlas.imports.ingest import Report, check_file
+from atlas.store.rows import ROOT, Database
+from atlas.writes import versions
 
 
 def say(text: str = "") -> None:
@@ -107,7 +107,9 @@ def run(db: Database, args) -> int:
     if args.command == "deck":
         return write_deck(db, args)
     if args.command == "synth":
-        from atlas import synth
+        # The generator is a benchmark tool, not part of the app: benchmarks/synth.py.
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import synth
 
         written = synth.generate(args.out_dir, args.oda_rows, seed=args.seed)
         for name, path in written.items():
@@ -121,7 +123,8 @@ def write_deck(db: Database, args) -> int:
     """The committee pack: both files are built in memory first, then each written whole."""
     import datetime as dt
 
-    from atlas import deck, slides
+    from atlas.figures import deck_files as deck
+    from atlas.figures import slides
 
     run = slides.runner(db)
     spec = slides.load_deck(run, args.deck_name) if args.deck_name else slides.DeckSpec()

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 def write_file(path: Path, n: int, seed: int = 1) -> None:
     """`n` synthetic ODA rows: the same generator as `python -m atlas synth` (atlas/synth.py)."""
-    from atlas.synth import write_oda
+    from synth import write_oda
 
     write_oda(path, n, seed=seed)
 

@@ -3,8 +3,11 @@ to follow up, and counts by country, partner level, sector and entity."""
 
 import streamlit as st
 
-from atlas import charts, data, geo, ui
-from atlas.i18n import t, term_list
+from atlas.figures import charts
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import ui
+from atlas.words.i18n import t, term_list
 
 lang = ui.lang()
 today = ui.today()
@@ -12,7 +15,7 @@ st.title(t("agreements.title", lang))
 ui.sample_notice(lang)
 
 state = ui.query_state(lang)
-options = data.frame("agreements_options")
+options = queries.frame("agreements_options")
 choices = {kind: list(part.value) for kind, part in options.groupby("kind")}
 top = st.columns([4, 3, 3])
 search = ui.text_filter("recherche", t("agreements.filter_search", lang), key="agreements_filter_search", container=top[0])
@@ -37,7 +40,7 @@ ui.show_notices(state)
 ui.share_link(lang)
 filters = dict(entities=entities, countries=countries, levels=levels, statuses=statuses, search=search)
 
-agreements = data.frame("agreements_list", today=today, follow_up_only=follow_only, **filters)
+agreements = queries.frame("agreements_list", today=today, follow_up_only=follow_only, **filters)
 st.info(t("agreements.follow_up_rule", lang), icon=":material/warning:")
 ui.chart(agreements, charts.agreements_gantt, lang, "accords-chronologie", key="agreements_gantt",
          caption=t("agreements.gantt_caption", lang), today=today)
@@ -87,7 +90,7 @@ FILE_NAMES = {"country": "pays", "level": "niveau", "sector": "secteur", "entity
 grid = st.columns(2, gap="large") + st.columns(2, gap="large")
 for column, dimension in zip(grid, ("country", "level", "sector", "entity")):
     with column:
-        ui.chart(data.frame("agreements_counts", dimension=dimension, follow_up_only=follow_only, today=today, **filters),
+        ui.chart(queries.frame("agreements_counts", dimension=dimension, follow_up_only=follow_only, today=today, **filters),
                  charts.agreement_counts, lang, f"accords-par-{FILE_NAMES[dimension]}",
                  key=f"agreements_{dimension}", dimension=dimension)
 

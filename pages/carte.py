@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from atlas import data, geo, maps, params, ui
 from atlas.contract import AGREEMENT_STATUSES
-from atlas.i18n import t
+from atlas.figures import maps
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import ui
+from atlas.web import url_state as params
+from atlas.words.i18n import t
 
 LAYERS = ("prioritaires", "accords", "bureaux")
 DEFAULT_LAYERS = ["prioritaires", "accords"]  # offices on top of partners would crowd the first view
@@ -27,14 +31,14 @@ st.query_params.pop("pays", None)  # not a country code: not a profile link eith
 st.title(t("map.title", lang))
 ui.sample_notice(lang)
 
-bounds_row = data.frame("map_year_bounds").iloc[0]
+bounds_row = queries.frame("map_year_bounds").iloc[0]
 if bounds_row.isna().any():
     st.info(t("map.no_data_at_all", lang))
     ui.footer(lang)
     st.stop()
 bounds = (int(bounds_row.year_from), int(bounds_row.year_to))
-entity_options = data.frame("map_entities")["entity"].tolist()
-group_options = data.frame("map_sector_groups")["group_code"].tolist()
+entity_options = queries.frame("map_entities")["entity"].tolist()
+group_options = queries.frame("map_sector_groups")["group_code"].tolist()
 
 # The link is read once per visit: the widgets then own the state and write it back to the link.
 state = ui.query_state(lang)
@@ -107,7 +111,7 @@ filters = {
     "sector_groups": groups, "statuses": statuses,
 }
 spec = maps.METRICS[metric]
-result = data.frame(spec.query, **{k: filters[k] for k in spec.params})
+result = queries.frame(spec.query, **{k: filters[k] for k in spec.params})
 values = result.rename(columns={spec.column: "value"})[["country_iso3", "value"]]
 metric_name = t(f"map.metric.{metric}", lang)
 
@@ -129,9 +133,9 @@ else:
     period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
     fig = maps.choropleth_map(
         values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
-        priorities=data.frame("map_priorities", **period) if "prioritaires" in layers else None,
-        partners=data.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
-        offices=data.frame("map_offices", entities=entities) if "bureaux" in layers else None,
+        priorities=queries.frame("map_priorities", **period) if "prioritaires" in layers else None,
+        partners=queries.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
+        offices=queries.frame("map_offices", entities=entities) if "bureaux" in layers else None,
         height=600,
     )
     event = ui.plotly(fig, key="map_chart", on_select="rerun", selection_mode="points")

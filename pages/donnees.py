@@ -6,15 +6,21 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from atlas import auth, data, fmt, ingest, templates, ui, versions
 from atlas.contract import DATASETS
 from atlas.errors import AtlasError
-from atlas.i18n import t
+from atlas.imports import ingest
+from atlas.imports import upload_templates as templates
+from atlas.reading import queries
+from atlas.web import login as auth
+from atlas.web import ui
+from atlas.words import fmt
+from atlas.words.i18n import t
+from atlas.writes import versions
 
 lang = ui.lang()
 st.title(t("data.title", lang))
 ui.sample_notice(lang)
-db = data.database()
+db = queries.database()
 
 
 
@@ -111,7 +117,7 @@ with import_tab:
             if too_big:
                 st.error(too_big)
                 st.stop()
-            wanted = (uploaded.file_id, uploaded.size, name, mode, data.stamp())
+            wanted = (uploaded.file_id, uploaded.size, name, mode, queries.stamp())
             if st.session_state.get("data_preview_key") != wanted:
                 with st.spinner(t("data.checking", lang)):
                     try:
@@ -205,7 +211,7 @@ with import_tab:
 # --- History: every version, compare two, restore one -------------------------------------------
 
 with history_tab:
-    history = data.frame("versions_history")
+    history = queries.frame("versions_history")
     numbers = sorted(history["version"].unique().tolist(), reverse=True)
     last = numbers[0] if numbers else 0
     log = history.assign(action=history["action"].map(lambda a: t(f"data.action_{a}", lang)),
@@ -242,7 +248,7 @@ with history_tab:
         older = left.selectbox(t("data.compare_from", lang), numbers, index=1, key="data_compare_from")
         newer = right.selectbox(t("data.compare_to", lang), numbers, index=0, key="data_compare_to")
         # Comparing reads every row of both versions: only on request, kept for this data stamp.
-        asked = (data.stamp(), int(older), int(newer))
+        asked = (queries.stamp(), int(older), int(newer))
         if st.button(t("data.compare_button", lang), key="data_compare"):
             try:
                 st.session_state["data_compare_result"] = (asked, versions.compare(db, int(older), int(newer)))

@@ -3,8 +3,12 @@ deducted, by year, organiser, kind and destination, and the missions to come."""
 
 import streamlit as st
 
-from atlas import charts, data, fmt, geo, ui
-from atlas.i18n import t
+from atlas.figures import charts
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import ui
+from atlas.words import fmt
+from atlas.words.i18n import t
 
 lang = ui.lang()
 today = ui.today()
@@ -12,7 +16,7 @@ st.title(t("missions.title", lang))
 ui.sample_notice(lang)
 
 state = ui.query_state(lang)
-options = data.frame("missions_options")
+options = queries.frame("missions_options")
 choices = {kind: list(part.value) for kind, part in options.groupby("kind")}
 if not choices.get("year"):
     st.info(t("missions.empty_database", lang))
@@ -33,7 +37,7 @@ ui.show_notices(state)
 ui.share_link(lang)
 filters = dict(year_from=year_from, year_to=year_to, organisers=organisers, countries=countries, kinds=kinds)
 
-total = data.frame("missions_by", dimension="total", **filters)
+total = queries.frame("missions_by", dimension="total", **filters)
 if total.empty:
     ui.no_data(lang)
 else:
@@ -51,7 +55,7 @@ FILE_NAMES = {"year": "annee", "organiser": "organisateur", "kind": "type", "cou
 grid = st.columns(2, gap="large") + st.columns(2, gap="large")
 for column, dimension in zip(grid, ("year", "organiser", "kind", "country")):
     with column:
-        ui.chart(data.frame("missions_by", dimension=dimension, **filters), charts.mission_costs, lang,
+        ui.chart(queries.frame("missions_by", dimension=dimension, **filters), charts.mission_costs, lang,
                  f"missions-par-{FILE_NAMES[dimension]}", key=f"missions_{dimension}", dimension=dimension)
 st.caption(t("missions.net_rule", lang))
 
@@ -96,7 +100,7 @@ def mission_table(df, key: str, widths: dict[str, int], hidden: tuple[str, ...] 
 
 
 st.header(t("missions.upcoming_header", lang, date=fmt.date(today, lang)), divider="gray")
-upcoming = data.frame("missions_list", today=today, upcoming_only=True, **filters)
+upcoming = queries.frame("missions_list", today=today, upcoming_only=True, **filters)
 if upcoming.empty:
     st.info(t("missions.no_upcoming", lang), icon=":material/event:")
 else:
@@ -109,7 +113,7 @@ else:
     ui.downloads(upcoming, "missions-a-venir", lang, key="missions_upcoming_dl")
 
 st.header(t("missions.table_header", lang), divider="gray")
-missions = data.frame("missions_list", today=today, upcoming_only=False, **filters)
+missions = queries.frame("missions_list", today=today, upcoming_only=False, **filters)
 if missions.empty:
     ui.no_data(lang)
 else:

@@ -6,13 +6,20 @@ import datetime as dt
 
 import streamlit as st
 
-from atlas import auth, changes, data, deck, fmt, geo, slides, ui
 from atlas.errors import AtlasError
-from atlas.i18n import t
+from atlas.figures import deck_files as deck
+from atlas.figures import since_last_meeting as changes
+from atlas.figures import slides
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import login as auth
+from atlas.web import ui
+from atlas.words import fmt
+from atlas.words.i18n import t
 
 lang = ui.lang()
 today = ui.today()
-run = data.frame
+run = queries.frame
 opts = slides.options(run)
 bounds = slides.year_bounds(run)
 if bounds is None:
@@ -203,7 +210,7 @@ with right.form("pres_save_form", border=False):
     name = st.text_input(t("presentation.deck_name", lang), value=deck_name or "", max_chars=slides.NAME_LENGTH)
     if st.form_submit_button(t("presentation.deck_save", lang), icon=":material/save:"):
         try:
-            saved_name = slides.save_deck(data.database(), spec, name, user=auth.current_user())
+            saved_name = slides.save_deck(queries.database(), spec, name, user=auth.current_user())
             st.session_state["pres_opened_deck"] = st.query_params["jeu"] = saved_name
             st.success(t("presentation.deck_saved", lang, name=saved_name), icon=":material/check:")
         except AtlasError as err:

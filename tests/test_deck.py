@@ -13,8 +13,9 @@ import sys
 import pytest
 from pptx import Presentation
 
-from atlas import deck, slides
-from atlas.db import ROOT
+from atlas.figures import deck_files as deck
+from atlas.figures import slides
+from atlas.store.rows import ROOT
 
 from browser import ARTIFACTS
 
@@ -95,8 +96,9 @@ def test_a_page_chart_exported_as_png_keeps_its_tick_labels_whole(fixture_db):
     import plotly.graph_objects as go
     from PIL import Image, ImageOps
 
-    from atlas import charts, ui
-    from atlas.data import frame
+    from atlas.figures import charts
+    from atlas.reading.queries import frame
+    from atlas.web import ui
 
     fig = charts.oda_gni(frame("oda_gni", year_from=2000, year_to=2030), "fr")
     finding = fig.layout.title.text

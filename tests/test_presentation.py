@@ -9,11 +9,14 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import changes, fmt, slides, ui
-from atlas.changes import Reference
 from atlas.errors import AtlasError
-from atlas.i18n import t
-from atlas.versions import load
+from atlas.figures import since_last_meeting as changes
+from atlas.figures import slides
+from atlas.figures.since_last_meeting import Reference
+from atlas.web import ui
+from atlas.words import fmt
+from atlas.words.i18n import t
+from atlas.writes.versions import load
 
 from conftest import rows
 

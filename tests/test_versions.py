@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from atlas.db import SUMMARIES, Change, sql
-from atlas.versions import Refused, load, rollback
+from atlas.store.rows import SUMMARIES, Change, sql
+from atlas.writes.versions import Refused, load, rollback
 
 from conftest import FIXTURE_DIR, rows
 
@@ -101,7 +101,7 @@ def test_the_stored_summaries_follow_every_version(fixture_db, write):
 
 
 def test_a_database_written_by_an_older_atlas_is_brought_to_the_schema_at_start(fixture_db):
-    from atlas import data
+    from atlas.reading import queries as data
 
     with fixture_db.transaction() as con:  # as an Atlas from before the Dutch sector names wrote it
         con.execute("ALTER TABLE dac_sectors DROP COLUMN name_nl")
@@ -116,7 +116,7 @@ def test_a_database_written_by_an_older_atlas_is_brought_to_the_schema_at_start(
 
 
 def test_a_summary_computed_by_an_older_definition_is_recomputed_at_start(fixture_db):
-    from atlas import data
+    from atlas.reading import queries as data
 
     assert fixture_db.missing_columns() == []
     con = duckdb.connect(str(fixture_db.path))  # as an Atlas whose map summary left out regional rows

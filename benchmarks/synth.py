@@ -23,8 +23,8 @@ import numpy as np
 import pyarrow as pa
 
 from atlas.contract import DATASETS
-from atlas.db import ROOT
 from atlas.errors import AtlasError
+from atlas.store.rows import ROOT
 
 SAMPLE_DIR = ROOT / "data" / "sample"
 REFERENCE_DIR = ROOT / "data" / "reference"

@@ -15,9 +15,10 @@ from functools import cache
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import fmt, geo
-from atlas.charts import BLUES, LAND, PRIORITY, STATUS_COLOURS, house_layout
-from atlas.i18n import colon, t
+from atlas.figures.charts import BLUES, LAND, PRIORITY, STATUS_COLOURS, house_layout
+from atlas.geography import countries as geo
+from atlas.words import fmt
+from atlas.words.i18n import colon, t
 
 # Offices: colour and shape both tell the agency apart (shape alone survives colour blindness).
 AGENCY_STYLES = {

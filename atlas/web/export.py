@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from atlas import geo
+from atlas.geography import countries as geo
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

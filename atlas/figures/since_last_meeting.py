@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from atlas import fmt, geo
 from atlas.errors import AtlasError
-from atlas.i18n import t
+from atlas.geography import countries as geo
+from atlas.words import fmt
+from atlas.words.i18n import t
 
 Runner = Callable[..., pd.DataFrame]
 

@@ -8,10 +8,10 @@ import runpy
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from atlas import data
-from atlas.charts import PLOTLY_CONFIG
-from atlas.db import ROOT
-from atlas.i18n import LANGUAGES, t
+from atlas.figures.charts import PLOTLY_CONFIG
+from atlas.reading import queries
+from atlas.store.rows import ROOT
+from atlas.words.i18n import LANGUAGES, t
 
 APP = ROOT / "app.py"
 
@@ -53,7 +53,7 @@ def today() -> dt.date:
 
 def sample_notice(lang: str) -> None:
     """The visible « données d'exemple » notice, while any shown row is illustrative."""
-    if data.frame("sample_rows")["sample_rows"].iloc[0]:
+    if queries.frame("sample_rows")["sample_rows"].iloc[0]:
         st.warning(t("app.sample_notice", lang), icon=":material/info:")
 
 
@@ -63,7 +63,7 @@ def plotly(fig, key: str | None = None, **kwargs):
 
 
 def footer(lang: str) -> None:
-    version = data.frame("data_version")
+    version = queries.frame("data_version")
     if not version.empty:
         st.caption(
             t("app.data_version", lang, version=int(version["version"].iloc[0]),
@@ -73,7 +73,7 @@ def footer(lang: str) -> None:
 
 def downloads(df, name: str, lang: str, key: str | None = None, fig=None, title: str | None = None) -> None:
     """CSV and Excel downloads of the data behind a chart or a table (and the chart as PNG, given `fig`)."""
-    from atlas import export
+    from atlas.web import export
 
     # A horizontal row sized to its buttons: fixed columns cut the labels in a half-width column.
     row = st.container(horizontal=True)
@@ -92,8 +92,8 @@ def downloads(df, name: str, lang: str, key: str | None = None, fig=None, title:
 
 
 def query_state(lang: str):
-    """The validated view of the URL's query parameters (see atlas.params)."""
-    from atlas.params import QueryState
+    """The validated view of the URL's query parameters (see atlas.web.url_state)."""
+    from atlas.web.url_state import QueryState
 
     return QueryState(st.query_params, lang)
 
@@ -130,7 +130,7 @@ def share_link(lang: str, path: str | None = None) -> None:
 
 def many_filter(state, param: str, label: str, options, lang: str, key: str, format_func=str, container=st):
     """A multiselect seeded once from the link (?param=a~b) and written back to it; [] = all."""
-    from atlas.params import encode_many
+    from atlas.web.url_state import encode_many
 
     options = list(options)
     if key not in st.session_state:
@@ -147,7 +147,7 @@ def many_filter(state, param: str, label: str, options, lang: str, key: str, for
 
 def year_filter(state, param: str, label: str, bounds: tuple[int, int], key: str, container=st) -> tuple[int, int]:
     """A year-range slider seeded once from the link (?param=2018-2024) and written back to it."""
-    from atlas.params import encode_year_range
+    from atlas.web.url_state import encode_year_range
 
     if bounds[0] == bounds[1]:  # a slider needs two distinct ends
         return bounds
@@ -233,7 +233,7 @@ def _png(figure_json: str, title: str | None) -> bytes:
     # Keyed by the figure itself: the same chart clicked twice (or by two users) renders once.
     import plotly.io as pio
 
-    from atlas import deck
+    from atlas.figures import deck_files as deck
 
     return deck.figure_png(png_figure(pio.from_json(figure_json), title))
 
@@ -246,7 +246,7 @@ def png_figure(fig, title: str | None):
     margins that grow to hold every tick label and axis title. On screen Streamlit's theme turns
     the axes' automargin on; kaleido draws the bare figure, whose margins (0 at the bottom and
     left) cut the years and amounts."""
-    from atlas.deck import HEIGHT
+    from atlas.figures.deck_files import HEIGHT
 
     fig.update_layout(font={"size": 22}, legend={"font": {"size": 20}})
     fig.update_xaxes(automargin=True)

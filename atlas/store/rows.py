@@ -34,7 +34,7 @@ import duckdb
 from atlas.contract import DATASETS, Dataset
 from atlas.errors import AtlasError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = ROOT / "data" / "atlas.duckdb"
 REFERENCE_TABLES = {
     "countries": ROOT / "data" / "geo" / "countries.csv",

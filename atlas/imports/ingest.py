@@ -22,9 +22,10 @@ from pathlib import Path
 
 import duckdb
 
-from atlas import crs, geo
 from atlas.contract import Column, Dataset
-from atlas.db import q, scratch
+from atlas.geography import countries as geo
+from atlas.imports import crs
+from atlas.store.rows import q, scratch
 
 MAX_BYTES = int(os.environ.get("ATLAS_MAX_UPLOAD_MB", "200")) * 1024 * 1024
 MAX_LISTED = 1000  # problems kept per check; the count beyond is still reported
@@ -98,7 +99,7 @@ def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, 
                 f"un fichier IATI ou SNPC de l'OCDE ne peut alimenter que le jeu oda, pas {ds.name}."
             )
         if _looks_like_xml(head + first_line.encode()):
-            from atlas import iati
+            from atlas.imports import iati
 
             header = iati.read(con, path, report, report.file_name)
         else:
@@ -129,7 +130,7 @@ def _looks_like_xml(head: bytes) -> bool:
     # of `python -m atlas load` for every CSV otherwise.
     if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return False
-    from atlas import iati
+    from atlas.imports import iati
 
     return iati.looks_like_xml(head)
 

@@ -11,8 +11,9 @@ from urllib.parse import quote
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import fmt, geo
-from atlas.i18n import colon, localize, plural, t, term
+from atlas.geography import countries as geo
+from atlas.words import fmt
+from atlas.words.i18n import colon, localize, plural, t, term
 
 EMPTY_TOPOJSON = "data:application/json," + quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 # Maps draw every shape from our own GeoJSON; plotly.js must not fetch its world topojson from a

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pycountry
 
-GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+GEO_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
 LANGUAGES = ("fr", "nl", "en")
 
 

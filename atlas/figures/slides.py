@@ -18,10 +18,13 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import changes, charts, fmt, geo, maps
-from atlas.db import Database, execute
 from atlas.errors import AtlasError
-from atlas.i18n import plural, t
+from atlas.figures import charts, maps
+from atlas.figures import since_last_meeting as changes
+from atlas.geography import countries as geo
+from atlas.store.rows import Database, execute
+from atlas.words import fmt
+from atlas.words.i18n import plural, t
 
 Runner = Callable[..., pd.DataFrame]
 
@@ -182,7 +185,7 @@ PARAMS = {"slides": "diapos", "years": "annees", "entities": "entites", "countri
 
 def spec_from_query(query, opts: dict[str, list[str]], lang: str = "fr") -> tuple[DeckSpec, list[str]]:
     """The deck described by the link's parameters, and notices for values that were rejected."""
-    from atlas.params import QueryState
+    from atlas.web.url_state import QueryState
 
     state = QueryState(query, lang)
     years = [int(y) for y in opts.get("year", [])]
@@ -203,7 +206,7 @@ def spec_from_query(query, opts: dict[str, list[str]], lang: str = "fr") -> tupl
 
 def spec_to_query(spec: DeckSpec) -> dict[str, str]:
     """The link parameters of a deck (only those that differ from the defaults)."""
-    from atlas.params import encode_many, encode_year_range
+    from atlas.web.url_state import encode_many, encode_year_range
 
     query = {}
     if tuple(spec.slides) != SLIDES:

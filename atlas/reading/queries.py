@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.db import Database, execute, over
+from atlas.store.rows import Database, execute, over
 
 
 def database() -> Database:
@@ -21,7 +21,7 @@ def ensure_database() -> Database:
     this code's schema when an older Atlas wrote it."""
     db = database()
     if not db.exists():
-        from atlas.versions import build
+        from atlas.writes.versions import build
 
         with st.spinner("Première ouverture : construction de la base d'exemple…"):
             build(db)
@@ -47,7 +47,7 @@ def _frame(path: str, stamp: tuple, name: str, params: tuple, base: str | None =
     cursor = _reader(path, stamp).cursor()
     try:
         cursor.execute("USE atlas")
-        # A query over another's result (atlas.db.over) takes that result, or `base`'s, from this cache too.
+        # A query over another's result (atlas.store.rows.over) takes that result, or `base`'s, from this cache too.
         table = _frame(path, stamp, base or over(name), params) if over(name) else None
         return execute(cursor, name, dict(params), table).df()
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from atlas import geo
+from atlas.geography import countries as geo
 
 
 def plain(text: str) -> str:

@@ -4,7 +4,7 @@ Viewing needs no login; uploading, importing and restoring need the analyst role
 in `.streamlit/secrets.toml` under `[auth.users]` (name = "hash") and/or in the environment variable
 ATLAS_ANALYSTS, a JSON object {"name": "hash"} (for CI and tests). No password is ever stored.
 
-Make a hash with `python -m atlas.auth` (asks for the password twice, prints the hash).
+Make a hash with `python -m atlas.web.login` (asks for the password twice, prints the hash).
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from pathlib import Path
 import pyarrow as pa
 from lxml import etree
 
-from atlas import geo
-from atlas.db import ROOT
+from atlas.geography import countries as geo
+from atlas.store.rows import ROOT
 
 REFERENCE = ROOT / "data" / "reference"
 FLOWS = {"2": "commitment", "3": "disbursement", "C": "commitment", "D": "disbursement"}

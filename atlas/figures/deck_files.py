@@ -22,9 +22,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from atlas.charts import EMPTY_TOPOJSON
-from atlas.i18n import t
-from atlas.slides import Deck, Slide, slide_sources
+from atlas.figures.charts import EMPTY_TOPOJSON
+from atlas.figures.slides import Deck, Slide, slide_sources
+from atlas.words.i18n import t
 
 WIDTH, HEIGHT = 1920, 1080  # the canvas, in CSS pixels: a 16:9 slide
 MARGIN = 80

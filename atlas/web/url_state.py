@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from atlas.i18n import t
+from atlas.words.i18n import t
 
 SEPARATOR = "~"  # between several values: never part of a code or an entity name
 
