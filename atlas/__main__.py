@@ -12,7 +12,7 @@ import sys
 from atlas.contract import DATASETS, dataset
 from atlas.errors import AtlasError
 from atlas.imports.ingest import Report, check_file
-from atlas.store.rows import ROOT, Database
+from atlas.store import ROOT, Database
 from atlas.writes import versions
 
 

@@ -115,7 +115,7 @@ def worker(kind: str, **args) -> dict:
 
 def work_import(csv: str, db: str) -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from atlas.store.rows import Database
+    from atlas.store import Database
     from atlas.writes import versions
 
     with open(csv, "rb") as f:  # the file in the page cache for both contestants
@@ -143,7 +143,7 @@ def work_pages(db: str, runs: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from atlas.reading import queries as data
-    from atlas.store.rows import Database, execute, over
+    from atlas.store import Database, execute, over
     from atlas.web import ui
 
     ui.today = lambda: TODAY

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from atlas.contract import DATASETS
 from atlas.errors import AtlasError
-from atlas.store.rows import ROOT
+from atlas.store import ROOT
 
 SAMPLE_DIR = ROOT / "data" / "sample"
 REFERENCE_DIR = ROOT / "data" / "reference"

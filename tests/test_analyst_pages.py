@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.figures import charts
-from atlas.store.rows import Database, execute
+from atlas.store import Database, execute
 from atlas.web import ui
 from atlas.writes.versions import build
 

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.reading import queries as data
-from atlas.store.rows import ROOT
+from atlas.store import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import pandas_way  # noqa: E402

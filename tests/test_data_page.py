@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from atlas.contract import DATASETS
 from atlas.imports import upload_templates as templates
 from atlas.imports.ingest import check_file
-from atlas.store.rows import Change, state_at_sql
+from atlas.store import Change, state_at_sql
 from atlas.web import login as auth
 from atlas.web import ui
 from atlas.writes import versions

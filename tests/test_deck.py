@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from atlas.figures import deck_files as deck
 from atlas.figures import slides
-from atlas.store.rows import ROOT
+from atlas.store import ROOT
 
 from browser import ARTIFACTS
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from atlas.__main__ import main
-from atlas.store.rows import ROOT, Database
+from atlas.store import ROOT, Database
 from atlas.writes import versions
 
 from conftest import rows

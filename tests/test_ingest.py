@@ -9,7 +9,7 @@ import pytest
 
 from atlas.contract import dataset
 from atlas.imports.ingest import check_file, stage
-from atlas.store.rows import scratch
+from atlas.store import scratch
 
 ODA_HEADER = "entity;year;country_iso3;sector_code;channel;project;flow;amount_eur;source\n"
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from atlas.store.rows import ROOT, sql
+from atlas.store import ROOT, sql
 
 from conftest import query_rows, rows
 
@@ -71,7 +71,7 @@ ODA_PAGE_CHARTS = ["oda_by_year", "oda_by_sector", "oda_by_channel", "oda_priori
 def test_the_oda_page_charts_read_the_stored_sums_as_the_rows(sample_db, filters):
     """Without a country filter the ODA page's charts read sums stored at import
     (oda_page_stored_cube) instead of the rows (oda_page_cube): the same figures, on the sample."""
-    from atlas.store.rows import Database
+    from atlas.store import Database
 
     db, params = Database(sample_db), {**filters, "countries": []}
     results = {name: query_rows(db, name, params) for name in ODA_PAGE_CHARTS}

@@ -11,7 +11,7 @@ import pytest
 from atlas.contract import DATASETS, dataset
 from atlas.errors import AtlasError
 from atlas.imports.ingest import check_file
-from atlas.store.rows import ROOT
+from atlas.store import ROOT
 
 import synth
 

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.figures import charts
-from atlas.store.rows import ROOT, execute
+from atlas.store import ROOT, execute
 from atlas.web import ui
 from atlas.words.i18n import catalogue, localize, term
 

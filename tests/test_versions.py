@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from atlas.store.rows import SUMMARIES, Change, sql
+from atlas.store import SUMMARIES, Change, sql
 from atlas.writes.versions import Refused, load, rollback
 
 from conftest import FIXTURE_DIR, rows

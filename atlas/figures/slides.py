@@ -22,7 +22,7 @@ from atlas.errors import AtlasError
 from atlas.figures import charts, maps
 from atlas.figures import since_last_meeting as changes
 from atlas.geography import countries as geo
-from atlas.store.rows import Database, execute
+from atlas.store import Database, execute
 from atlas.words import fmt
 from atlas.words.i18n import plural, t
 

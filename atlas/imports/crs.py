@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from atlas.store.rows import ROOT, q
+from atlas.store import ROOT, q
 
 REFERENCE = ROOT / "data" / "reference"
 REQUIRED = ("year", "donorcode", "agencycode", "recipientcode", "purposecode", "usd_commitment", "usd_disbursement")

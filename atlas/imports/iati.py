@@ -21,7 +21,7 @@ import pyarrow as pa
 from lxml import etree
 
 from atlas.geography import countries as geo
-from atlas.store.rows import ROOT
+from atlas.store import ROOT
 
 REFERENCE = ROOT / "data" / "reference"
 FLOWS = {"2": "commitment", "3": "disbursement", "C": "commitment", "D": "disbursement"}

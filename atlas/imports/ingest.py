@@ -25,7 +25,7 @@ import duckdb
 from atlas.contract import Column, Dataset
 from atlas.geography import countries as geo
 from atlas.imports import crs
-from atlas.store.rows import q, scratch
+from atlas.store import q, scratch
 
 MAX_BYTES = int(os.environ.get("ATLAS_MAX_UPLOAD_MB", "200")) * 1024 * 1024
 MAX_LISTED = 1000  # problems kept per check; the count beyond is still reported

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas.store.rows import Database, execute, over
+from atlas.store import Database, execute, over
 
 
 def database() -> Database:
@@ -47,7 +47,7 @@ def _frame(path: str, stamp: tuple, name: str, params: tuple, base: str | None =
     cursor = _reader(path, stamp).cursor()
     try:
         cursor.execute("USE atlas")
-        # A query over another's result (atlas.store.rows.over) takes that result, or `base`'s, from this cache too.
+        # A query over another's result (atlas.store.query_files.over) takes that result, or `base`'s, from this cache too.
         table = _frame(path, stamp, base or over(name), params) if over(name) else None
         return execute(cursor, name, dict(params), table).df()
     finally:

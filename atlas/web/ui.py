@@ -10,7 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.figures.charts import PLOTLY_CONFIG
 from atlas.reading import queries
-from atlas.store.rows import ROOT
+from atlas.store import ROOT
 from atlas.words.i18n import LANGUAGES, t
 
 APP = ROOT / "app.py"

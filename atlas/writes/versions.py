@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from atlas import store as dbmod
 from atlas.contract import DATASETS, dataset
 from atlas.errors import AtlasError
 from atlas.imports.ingest import Report, size_refusal, stage
-from atlas.store import rows as dbmod
-from atlas.store.rows import Change, Database
+from atlas.store import Change, Database
 
 SAMPLE_DIR = dbmod.ROOT / "data" / "sample"
 MODES = ("replace", "upsert", "years")
