@@ -6,7 +6,7 @@ import streamlit as st
 from atlas.figures import charts
 from atlas.geography import countries as geo
 from atlas.reading import queries
-from atlas.web import ui
+from atlas.web import ui, url_state
 from atlas.words.i18n import t, term_list
 
 lang = ui.lang()
@@ -14,29 +14,26 @@ today = ui.today()
 st.title(t("agreements.title", lang))
 ui.sample_notice(lang)
 
-state = ui.query_state(lang)
+state = url_state.query_state(lang)
 options = queries.frame("agreements_options")
 choices = {kind: list(part.value) for kind, part in options.groupby("kind")}
 top = st.columns([4, 3, 3])
-search = ui.text_filter("recherche", t("agreements.filter_search", lang), key="agreements_filter_search", container=top[0])
-entities = ui.many_filter(state, "entites", t("agreements.filter_entities", lang), choices.get("entity", []), lang,
+search = url_state.text_filter("recherche", t("agreements.filter_search", lang), key="agreements_filter_search", container=top[0])
+entities = url_state.many_filter(state, "entites", t("agreements.filter_entities", lang), choices.get("entity", []), lang,
                           key="agreements_filter_entities", container=top[1])
-countries = ui.many_filter(state, "pays", t("agreements.filter_countries", lang),
+countries = url_state.many_filter(state, "pays", t("agreements.filter_countries", lang),
                            sorted(choices.get("country", []), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
                            key="agreements_filter_countries", container=top[2], format_func=lambda c: geo.country_name(c, lang))
 bottom = st.columns([4, 3, 3])
 follow_only = bottom[0].toggle(t("agreements.filter_follow_up", lang), value=state.choice("suivi", ["1"], None) == "1",
                                key="agreements_filter_follow_up")
-if follow_only:
-    st.query_params["suivi"] = "1"
-else:
-    st.query_params.pop("suivi", None)
-levels = ui.many_filter(state, "niveaux", t("agreements.filter_levels", lang), choices.get("level", []), lang,
+url_state.put_flag("suivi", follow_only)
+levels = url_state.many_filter(state, "niveaux", t("agreements.filter_levels", lang), choices.get("level", []), lang,
                         key="agreements_filter_levels", container=bottom[1],
                         format_func=lambda v: t(f"agreements.level.{v}", lang))
-statuses = ui.many_filter(state, "statuts", t("agreements.filter_statuses", lang), choices.get("status", []), lang,
+statuses = url_state.many_filter(state, "statuts", t("agreements.filter_statuses", lang), choices.get("status", []), lang,
                           key="agreements_filter_statuses", container=bottom[2], format_func=lambda v: t(f"status.{v}", lang))
-ui.show_notices(state)
+url_state.show_notices(state)
 ui.share_link(lang)
 filters = dict(entities=entities, countries=countries, levels=levels, statuses=statuses, search=search)
 

@@ -6,7 +6,7 @@ import streamlit as st
 from atlas.figures import charts
 from atlas.geography import countries as geo
 from atlas.reading import queries
-from atlas.web import ui
+from atlas.web import ui, url_state
 from atlas.words import fmt
 from atlas.words.i18n import localize, t
 
@@ -20,22 +20,22 @@ if bounds.year_from != bounds.year_from:  # NaN: no ODA at all
     ui.footer(lang)
     st.stop()
 
-state = ui.query_state(lang)
+state = url_state.query_state(lang)
 options = queries.frame("oda_options")
 # DAC sector names in the user's language, sorted in it (the query sorts the French ones).
 choices = {kind: dict(sorted(zip(part.value, localize(part, lang, "label").label), key=lambda vl: geo.fold(vl[1])))
            for kind, part in options.groupby("kind")}
 left, middle, right, last = st.columns([3, 3, 3, 3])
-year_from, year_to = ui.year_filter(state, "annees", t("oda.filter_years", lang),
+year_from, year_to = url_state.year_filter(state, "annees", t("oda.filter_years", lang),
                                     (int(bounds.year_from), int(bounds.year_to)), key="oda_filter_years", container=left)
-entities = ui.many_filter(state, "entites", t("oda.filter_entities", lang), choices.get("entity", {}), lang,
+entities = url_state.many_filter(state, "entites", t("oda.filter_entities", lang), choices.get("entity", {}), lang,
                           key="oda_filter_entities", container=middle)
-sectors = ui.many_filter(state, "secteurs", t("oda.filter_sectors", lang), choices.get("sector", {}), lang,
+sectors = url_state.many_filter(state, "secteurs", t("oda.filter_sectors", lang), choices.get("sector", {}), lang,
                          key="oda_filter_sectors", container=right, format_func=choices.get("sector", {}).get)
-countries = ui.many_filter(state, "pays", t("oda.filter_countries", lang),
+countries = url_state.many_filter(state, "pays", t("oda.filter_countries", lang),
                            sorted(choices.get("country", {}), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
                            key="oda_filter_countries", container=last, format_func=lambda c: geo.country_name(c, lang))
-ui.show_notices(state)
+url_state.show_notices(state)
 ui.share_link(lang)
 filters = dict(year_from=year_from, year_to=year_to, entities=entities, sectors=sectors, countries=countries)
 if not countries:  # the charts' one aggregate (oda_page_cube) then comes from sums stored at import

@@ -6,6 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from atlas import writes
 from atlas.contract import DATASETS
 from atlas.errors import AtlasError
 from atlas.imports import ingest
@@ -15,12 +16,10 @@ from atlas.web import login as auth
 from atlas.web import ui
 from atlas.words import fmt
 from atlas.words.i18n import t
-from atlas.writes import versions
 
 lang = ui.lang()
 st.title(t("data.title", lang))
 ui.sample_notice(lang)
-db = queries.database()
 
 
 
@@ -101,7 +100,7 @@ with import_tab:
     if not user:
         st.caption(t("data.upload_needs_login", lang))
     else:
-        modes = [m for m in versions.MODES if m == "replace" or (m == "upsert" and ds.key) or (m == "years" and ds.year_column)]
+        modes = [m for m in writes.MODES if m == "replace" or (m == "upsert" and ds.key) or (m == "years" and ds.year_column)]
         mode = st.radio(
             t("data.mode", lang), modes, key=f"data_mode_{name}", horizontal=True,
             format_func=lambda m: t(f"data.mode_{m}", lang),
@@ -121,8 +120,8 @@ with import_tab:
             if st.session_state.get("data_preview_key") != wanted:
                 with st.spinner(t("data.checking", lang)):
                     try:
-                        st.session_state["data_preview"] = versions.preview_upload(
-                            db, name, uploaded.getvalue(), uploaded.name, mode
+                        st.session_state["data_preview"] = writes.preview_upload(
+                            name, uploaded.getvalue(), uploaded.name, mode
                         )
                     except AtlasError as err:
                         st.error(err.message)
@@ -191,7 +190,7 @@ with import_tab:
                 if st.button(t("data.confirm", lang), type="primary", key="data_confirm",
                              disabled=bool(preview.refusal) and not force):
                     try:
-                        result = versions.load_upload(db, name, uploaded.getvalue(), uploaded.name, preview, user, force=force)
+                        result = writes.load_upload(name, uploaded.getvalue(), uploaded.name, preview, user, force=force)
                     except AtlasError as err:
                         st.error(err.message)
                     else:
@@ -215,7 +214,7 @@ with history_tab:
     numbers = sorted(history["version"].unique().tolist(), reverse=True)
     last = numbers[0] if numbers else 0
     log = history.assign(action=history["action"].map(lambda a: t(f"data.action_{a}", lang)),
-                         mode=history["mode"].map(lambda m: t(f"data.mode_{m}", lang) if m in versions.MODES else m))
+                         mode=history["mode"].map(lambda m: t(f"data.mode_{m}", lang) if m in writes.MODES else m))
     # Widths add up to ui.TABLE_ROOM (818 px at 1280): no sideways scrolling from 1280 px on, wider
     # screens stretch them; long actions and file names wrap, the date and time (117 px of text)
     # stay whole. The file's SHA-256 (64 characters, unreadable in any width that fits) is hidden:
@@ -251,7 +250,7 @@ with history_tab:
         asked = (queries.stamp(), int(older), int(newer))
         if st.button(t("data.compare_button", lang), key="data_compare"):
             try:
-                st.session_state["data_compare_result"] = (asked, versions.compare(db, int(older), int(newer)))
+                st.session_state["data_compare_result"] = (asked, writes.compare(int(older), int(newer)))
             except AtlasError as err:
                 st.error(err.message)
         kept = st.session_state.get("data_compare_result")
@@ -283,7 +282,7 @@ with history_tab:
             st.caption(t("data.restore_help", lang, version=target, last=last))
             if st.button(t("data.restore_button", lang, version=target), key="data_restore"):
                 try:
-                    new, changes = versions.rollback(db, int(target), user=user, base_version=int(last))
+                    new, changes = writes.rollback(int(target), user=user, base_version=int(last))
                 except AtlasError as err:
                     st.error(err.message)
                 else:

@@ -7,7 +7,7 @@ from atlas.figures import charts
 from atlas.geography import countries as geo
 from atlas.geography import search as country_search
 from atlas.reading import queries
-from atlas.web import ui
+from atlas.web import ui, url_state
 from atlas.words import fmt
 from atlas.words.i18n import localize, plural, t, term_list
 
@@ -23,7 +23,7 @@ def widths(lang: str, **pixels: int) -> dict:
 lang = ui.lang()
 today = ui.today()
 choices = country_search.options(lang)
-state = ui.query_state(lang)
+state = url_state.query_state(lang)
 st.session_state.setdefault("country_pick", state.choice("pays", choices, None))
 
 
@@ -40,7 +40,7 @@ iso3 = st.session_state.country_pick
 name = geo.country_name(iso3, lang)
 st.title(name or t("country.title", lang))
 ui.sample_notice(lang)
-ui.show_notices(state)
+url_state.show_notices(state)
 
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 left.selectbox(
@@ -56,10 +56,8 @@ if typed and not found:
 elif typed and len(found) > 1:
     st.caption(t("country.other_matches", lang, text=typed[:60],
                  others=", ".join(country_search.label(c, lang) for c in found[1:])))
-if iso3:
-    st.query_params["pays"] = iso3
-else:
-    st.query_params.pop("pays", None)
+url_state.put("pays", iso3 or None)
+if not iso3:
     st.info(t("country.choose", lang), icon=":material/map:")
     ui.footer(lang)
     st.stop()

@@ -6,7 +6,7 @@ import streamlit as st
 from atlas.figures import charts
 from atlas.geography import countries as geo
 from atlas.reading import queries
-from atlas.web import ui
+from atlas.web import ui, url_state
 from atlas.words import fmt
 from atlas.words.i18n import t
 
@@ -15,7 +15,7 @@ today = ui.today()
 st.title(t("missions.title", lang))
 ui.sample_notice(lang)
 
-state = ui.query_state(lang)
+state = url_state.query_state(lang)
 options = queries.frame("missions_options")
 choices = {kind: list(part.value) for kind, part in options.groupby("kind")}
 if not choices.get("year"):
@@ -24,16 +24,16 @@ if not choices.get("year"):
     st.stop()
 years = [int(y) for y in choices["year"]]
 top = st.columns(4)
-year_from, year_to = ui.year_filter(state, "annees", t("missions.filter_years", lang), (min(years), max(years)),
+year_from, year_to = url_state.year_filter(state, "annees", t("missions.filter_years", lang), (min(years), max(years)),
                                     key="missions_filter_years", container=top[0])
-organisers = ui.many_filter(state, "organisateurs", t("missions.filter_organisers", lang), choices.get("organiser", []),
+organisers = url_state.many_filter(state, "organisateurs", t("missions.filter_organisers", lang), choices.get("organiser", []),
                             lang, key="missions_filter_organisers", container=top[1])
-countries = ui.many_filter(state, "pays", t("missions.filter_countries", lang),
+countries = url_state.many_filter(state, "pays", t("missions.filter_countries", lang),
                            sorted(choices.get("country", []), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
                            key="missions_filter_countries", container=top[2], format_func=lambda c: geo.country_name(c, lang))
-kinds = ui.many_filter(state, "types", t("missions.filter_kinds", lang), choices.get("kind", []), lang,
+kinds = url_state.many_filter(state, "types", t("missions.filter_kinds", lang), choices.get("kind", []), lang,
                        key="missions_filter_kinds", container=top[3], format_func=lambda v: t(f"missions.kind.{v}", lang))
-ui.show_notices(state)
+url_state.show_notices(state)
 ui.share_link(lang)
 filters = dict(year_from=year_from, year_to=year_to, organisers=organisers, countries=countries, kinds=kinds)
 

@@ -4,8 +4,9 @@ A deck is a choice and order of slides plus filters (years, entities, countries,
 of « depuis la dernière réunion »). `build_deck` turns it into `Slide`s: a title stating the
 finding, key figures, a plotly figure or a few lines of text, and the datasets behind it. The
 « Présentation » page shows them one at a time; atlas/deck.py writes them to PowerPoint and PDF.
-No Streamlit here: queries run through `run(name, **params) -> DataFrame` (data.frame in the
-app, `runner(db)` on the command line). Saved decks live in the `_decks` table.
+No Streamlit here: queries run through `run(name, **params) -> DataFrame` (atlas/reading's
+`queries.frame` in the app, the store's `runner(db)` on the command line). Decks are saved by the
+write door (atlas/writes: `save_deck`) in a file beside the database.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from atlas.errors import AtlasError
 from atlas.figures import charts, maps
 from atlas.figures import since_last_meeting as changes
 from atlas.geography import countries as geo
-from atlas.store import Database, execute
 from atlas.words import fmt
 from atlas.words.i18n import plural, t
 
@@ -52,7 +52,7 @@ class DeckSpec:
 
     @staticmethod
     def from_saved(name: str, slides: str, filters: str) -> DeckSpec:
-        """A deck as stored in `_decks` (JSON written by `save_deck`), unknown slide ids dropped."""
+        """A deck as saved (JSON written by atlas.writes.save_deck), unknown slide ids dropped."""
         f = json.loads(filters)
         ids = tuple(s for s in json.loads(slides) if s in SLIDES)
         return DeckSpec(
@@ -95,16 +95,6 @@ class Deck:
     lang: str
 
 
-def runner(db: Database) -> Runner:
-    """Run named queries on `db` outside Streamlit (the command line, tests)."""
-    con = db.reader()
-
-    def run(name: str, **params) -> pd.DataFrame:
-        return execute(con, name, params).df()
-
-    return run
-
-
 # --- Saved decks --------------------------------------------------------------------------------
 
 
@@ -115,29 +105,9 @@ def clean_name(name: str) -> str:
     return name
 
 
-def save_deck(db: Database, spec: DeckSpec, name: str, user: str | None = None) -> str:
-    """Save (or replace) the deck `name`; a write to the database, but not a data version."""
-    name = clean_name(name)
-    if not spec.slides:
-        raise AtlasError("choisissez au moins une diapositive avant d'enregistrer.")
-    with db.transaction() as con:
-        con.execute("DELETE FROM _decks WHERE name = $name", {"name": name})
-        con.execute(
-            "INSERT INTO _decks VALUES ($name, $slides, $filters, now()::TIMESTAMP, $user)",
-            {"name": name, "slides": json.dumps(list(spec.slides)), "filters": json.dumps(spec.filters()), "user": user},
-        )
-    return name
-
-
-def saved_decks(run: Runner) -> pd.DataFrame:
-    """name, slides, filters, created_at, user_name; empty for a database made before decks existed."""
-    if not bool(run("slides_has_decks").present.iloc[0]):
-        return pd.DataFrame(columns=["name", "slides", "filters", "created_at", "user_name"])
-    return run("slides_decks")
-
-
-def load_deck(run: Runner, name: str) -> DeckSpec:
-    decks = saved_decks(run)
+def load_deck(decks: pd.DataFrame, name: str) -> DeckSpec:
+    """The deck saved as `name`, from the saved decks (atlas/reading/queries.py `saved_decks`,
+    or the store's Decks(db).frame() on the command line)."""
     row = decks[decks.name == name]
     if row.empty:
         raise AtlasError(f"aucun jeu de diapositives ne s'appelle « {name} ».")
@@ -181,45 +151,6 @@ def resolve(spec: DeckSpec, run: Runner, today: dt.date) -> DeckSpec:
 # The deck in a link: every choice of the page is a query parameter, so a link (or a browser
 # reload, or the switch to projection) reopens exactly the same deck.
 PARAMS = {"slides": "diapos", "years": "annees", "entities": "entites", "countries": "pays", "reference": "reference"}
-
-
-def spec_from_query(query, opts: dict[str, list[str]], lang: str = "fr") -> tuple[DeckSpec, list[str]]:
-    """The deck described by the link's parameters, and notices for values that were rejected."""
-    from atlas.web.url_state import QueryState
-
-    state = QueryState(query, lang)
-    years = [int(y) for y in opts.get("year", [])]
-    year_from = year_to = None
-    if years and PARAMS["years"] in query:
-        year_from, year_to = state.year_range(PARAMS["years"], (min(years), max(years)))
-    reference = query.get(PARAMS["reference"])
-    if reference is not None and changes.Reference.parse(reference) is None:
-        state.notices.append(t("params.invalid", lang, name=PARAMS["reference"], value=reference[:60]))
-        reference = None
-    spec = DeckSpec(
-        tuple(state.many(PARAMS["slides"], SLIDES)) or SLIDES, year_from, year_to,
-        tuple(state.many(PARAMS["entities"], opts.get("entity", []))),
-        tuple(state.many(PARAMS["countries"], opts.get("country", []))), reference,
-    )
-    return spec, state.notices
-
-
-def spec_to_query(spec: DeckSpec) -> dict[str, str]:
-    """The link parameters of a deck (only those that differ from the defaults)."""
-    from atlas.web.url_state import encode_many, encode_year_range
-
-    query = {}
-    if tuple(spec.slides) != SLIDES:
-        query[PARAMS["slides"]] = encode_many(spec.slides)
-    if spec.year_from is not None and spec.year_to is not None:
-        query[PARAMS["years"]] = encode_year_range((spec.year_from, spec.year_to))
-    if spec.entities:
-        query[PARAMS["entities"]] = encode_many(spec.entities)
-    if spec.countries:
-        query[PARAMS["countries"]] = encode_many(spec.countries)
-    if spec.reference:
-        query[PARAMS["reference"]] = spec.reference
-    return query
 
 
 # --- Slides --------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Runs the named queries of queries/ with bound parameters, cached by data version.
 
 Every cache entry is keyed by the published database's stamp (inode, mtime, size), so an import
-or a rollback shows at once and nothing stale survives it.
+or a rollback shows at once and nothing stale survives it. Saved decks are cached on their own
+file's stamp. A query over the ODA page's aggregate reads the stored stand-in that
+atlas/reading/stand_ins.py names for its parameters.
 """
 
 from __future__ import annotations
@@ -9,30 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas.reading.stand_ins import stand_in
 from atlas.store import Database, execute, over
+from atlas.store.decks import Decks
 
 
 def database() -> Database:
     return Database()
-
-
-def ensure_database() -> Database:
-    """The published database, built from the shipped sample on first start, and brought to
-    this code's schema when an older Atlas wrote it."""
-    db = database()
-    if not db.exists():
-        from atlas.writes.versions import build
-
-        with st.spinner("Première ouverture : construction de la base d'exemple…"):
-            build(db)
-    elif _missing_columns(str(db.path), db.stamp()):
-        db.upgrade()
-    return db
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _missing_columns(path: str, stamp: tuple) -> list[str]:
-    return Database(path).missing_columns()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -57,13 +42,25 @@ def _frame(path: str, stamp: tuple, name: str, params: tuple, base: str | None =
 def frame(name: str, base: str | None = None, **params) -> pd.DataFrame:
     """The result of the named query, as a DataFrame (a copy: callers may change it).
 
-    `base`: for a query « -- over: other », a named query that stands in for `other`, with the
-    same columns (the ODA page's charts drawn over sums stored at import, not over the rows).
+    For a query « -- over: other », `other` comes from the stand-in the rule table names for
+    these parameters (sums stored at import), else from the rows; `base` names another query
+    with the same columns to use instead (benchmarks and tests compare both ways).
     """
     db = database()
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _frame(str(db.path), db.stamp(), name, key, base)
+    return _frame(str(db.path), db.stamp(), name, key, base or stand_in(over(name), params))
 
 
 def stamp() -> tuple | None:
     return database().stamp()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _decks(path: str, stamp: tuple | None) -> pd.DataFrame:
+    return Decks(Database(path)).frame()
+
+
+def saved_decks() -> pd.DataFrame:
+    """The committee decks saved by name (name, slides, filters, created_at, user_name), newest first."""
+    decks = Decks(database())
+    return _decks(str(decks.db.path), decks.stamp())

@@ -97,7 +97,7 @@ class Database:
             pass  # every transaction runs create_schema before anything else
 
     @contextmanager
-    def _lock(self) -> Iterator[None]:
+    def lock(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one writer at a time; readers never wait
@@ -135,7 +135,7 @@ class Database:
     @contextmanager
     def transaction(self, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """Write to a private copy in one transaction, then publish it atomically."""
-        with self._lock():
+        with self.lock():
             tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
             for stray in self.path.parent.glob(self.path.name + ".tmp-*"):
                 stray.unlink()  # left by a writer that was killed; we hold the lock

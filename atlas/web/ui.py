@@ -4,31 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import runpy
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.figures.charts import PLOTLY_CONFIG
 from atlas.reading import queries
-from atlas.store import ROOT
+from atlas.web import url_state
 from atlas.words.i18n import LANGUAGES, t
 
-APP = ROOT / "app.py"
+APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def language() -> str:
     """The reader's language, from the link (?lang=nl) or the sidebar switch; French by default."""
-    wanted = st.query_params.get("lang", "fr")
+    wanted = url_state.get("lang") or "fr"
     if wanted not in LANGUAGES:
         wanted = "fr"
     lang = st.sidebar.selectbox(
         t("app.language", wanted), list(LANGUAGES), index=list(LANGUAGES).index(wanted),
         format_func=LANGUAGES.get, key="lang",
     )
-    if lang == "fr":
-        st.query_params.pop("lang", None)
-    else:
-        st.query_params["lang"] = lang
+    url_state.put("lang", lang, default="fr")
     return lang
 
 
@@ -91,18 +89,6 @@ def downloads(df, name: str, lang: str, key: str | None = None, fig=None, title:
     )
 
 
-def query_state(lang: str):
-    """The validated view of the URL's query parameters (see atlas.web.url_state)."""
-    from atlas.web.url_state import QueryState
-
-    return QueryState(st.query_params, lang)
-
-
-def show_notices(state) -> None:
-    for notice in state.notices:
-        st.warning(notice, icon=":material/link:")
-
-
 def share_url(path: str | None = None) -> str:
     """The address of the current view: the page's URL with the current query parameters.
 
@@ -115,7 +101,7 @@ def share_url(path: str | None = None) -> str:
     if path is not None:
         base = parts.path.rsplit("/", 1)[0] if parts.path.count("/") > 1 else ""
         parts = parts._replace(path=f"{base}/{path}")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(st.query_params.to_dict()), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(url_state.as_dict()), ""))
 
 
 def share_link(lang: str, path: str | None = None) -> None:
@@ -125,52 +111,7 @@ def share_link(lang: str, path: str | None = None) -> None:
         st.code(share_url(path), language=None, wrap_lines=True)
 
 
-# --- Filters kept in the link, charts with their finding, sources (analysts' pages) -----------
-
-
-def many_filter(state, param: str, label: str, options, lang: str, key: str, format_func=str, container=st):
-    """A multiselect seeded once from the link (?param=a~b) and written back to it; [] = all."""
-    from atlas.web.url_state import encode_many
-
-    options = list(options)
-    if key not in st.session_state:
-        st.session_state[key] = state.many(param, options)
-    else:  # a value that has left the data (after an import) must not break the widget
-        st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    chosen = container.multiselect(label, options, key=key, format_func=format_func, placeholder=t("app.filter_all", lang))
-    if chosen:
-        st.query_params[param] = encode_many(chosen)
-    else:
-        st.query_params.pop(param, None)
-    return chosen
-
-
-def year_filter(state, param: str, label: str, bounds: tuple[int, int], key: str, container=st) -> tuple[int, int]:
-    """A year-range slider seeded once from the link (?param=2018-2024) and written back to it."""
-    from atlas.web.url_state import encode_year_range
-
-    if bounds[0] == bounds[1]:  # a slider needs two distinct ends
-        return bounds
-    if key not in st.session_state:
-        st.session_state[key] = state.year_range(param, bounds)
-    years = container.slider(label, bounds[0], bounds[1], key=key, step=1)
-    if tuple(years) == tuple(bounds):
-        st.query_params.pop(param, None)
-    else:
-        st.query_params[param] = encode_year_range(years)
-    return int(years[0]), int(years[1])
-
-
-def text_filter(param: str, label: str, key: str, container=st, max_chars: int = 100) -> str:
-    """A free-text filter seeded once from the link and written back to it ('' = none)."""
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(param, "")[:max_chars]
-    text = container.text_input(label, key=key, max_chars=max_chars).strip()
-    if text:
-        st.query_params[param] = text
-    else:
-        st.query_params.pop(param, None)
-    return text
+# --- Charts with their finding, sources (analysts' pages) -------------------------------------
 
 
 def no_data(lang: str) -> None:

@@ -4,7 +4,7 @@
 --          old_starts_on, new_starts_on, old_cost_eur, new_cost_eur, old_participants,
 --          new_participants.
 WITH old AS (
-    SELECT * FROM _rows_missions WHERE _added_in <= $ref AND (_removed_in IS NULL OR _removed_in > $ref)
+    SELECT * FROM _rows_missions WHERE as_of_version(_added_in, _removed_in, $ref)
 ),
 new AS (
     SELECT * FROM _rows_missions WHERE _removed_in IS NULL

@@ -4,7 +4,7 @@
 -- Columns: agreement_id, title, partner, country_iso3, entity, change ('added', 'removed',
 --          'changed'), old_status, new_status, old_ends_on, new_ends_on, signed_on.
 WITH old AS (
-    SELECT * FROM _rows_agreements WHERE _added_in <= $ref AND (_removed_in IS NULL OR _removed_in > $ref)
+    SELECT * FROM _rows_agreements WHERE as_of_version(_added_in, _removed_in, $ref)
 ),
 new AS (
     SELECT * FROM _rows_agreements WHERE _removed_in IS NULL

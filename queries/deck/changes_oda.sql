@@ -4,7 +4,7 @@
 -- to the cent, so that re-imported identical rows never show as a change.
 -- Columns: country_iso3, year, old_eur, new_eur, delta_eur (new - old, a missing side as 0).
 WITH rows_then AS (
-    SELECT * FROM _rows_oda WHERE _added_in <= $ref AND (_removed_in IS NULL OR _removed_in > $ref)
+    SELECT * FROM _rows_oda WHERE as_of_version(_added_in, _removed_in, $ref)
 ),
 rows_now AS (
     SELECT * FROM _rows_oda WHERE _removed_in IS NULL
