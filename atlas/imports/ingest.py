@@ -19,8 +19,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
+from typing import Any
 
 from atlas.contract import Column, Dataset
 from atlas.geography import countries as geo
@@ -82,7 +81,7 @@ def size_refusal(size: int) -> str | None:
     )
 
 
-def stage(con: duckdb.DuckDBPyConnection, ds: Dataset, path: str | os.PathLike, file_name: str | None = None) -> Report:
+def stage(con: Any, ds: Dataset, path: str | os.PathLike, file_name: str | None = None) -> Report:
     """Validate the file at `path` for dataset `ds`; if valid, leave it typed in table `_staged`."""
     path = Path(path)
     report = Report(ds.name, file_name or path.name)
