@@ -143,6 +143,7 @@ def work_pages(db: str, runs: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from atlas.reading import queries as data
+    from atlas.reading import stand_ins
     from atlas.store import Database, execute, over
     from atlas.web import ui
 
@@ -194,7 +195,8 @@ def work_pages(db: str, runs: int) -> dict:
                 bases: dict = {}
                 for name, params in result["_calls"][step]:
                     params = dict(params)
-                    stand_in = params.pop("base", None)  # data.frame's query standing in for the base
+                    # the query standing in for the base: passed to queries.frame, else the rule table's
+                    stand_in = params.pop("base", None) or stand_ins.stand_in(over(name), params)
                     source = over(name) and (stand_in or over(name))
                     key = (source, repr(sorted(params.items())))
                     if source and key not in bases:

@@ -1,6 +1,6 @@
 """Names that come from the data or from reference tables, in the user's language: DAC sector,
 category and group names (data/reference/dac_sectors.csv) and channels of delivery
-(atlas/locales/terms.toml through i18n.term), on the ODA page and the country profile."""
+(atlas/words/locales/terms.toml through i18n.term), on the ODA page and the country profile."""
 
 from __future__ import annotations
 

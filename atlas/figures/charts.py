@@ -118,7 +118,7 @@ HBAR_YAXIS = {"autorange": "reversed", "automargin": True}
 
 
 def oda_gni(df, lang: str) -> go.Figure:
-    """Belgium's ODA/GNI per year against 0.7 %, preliminary years hatched (queries/oda_gni.sql)."""
+    """Belgium's ODA/GNI per year against 0.7 %, preliminary years hatched (queries/pages/oda_gni.sql)."""
     last = df.iloc[-1]
     values = {"ratio": fmt.percent(last.oda_gni, lang), "year": int(last.year),
               "preliminary": f" ({t('oda.preliminary', lang)})" if last.preliminary else ""}
@@ -156,7 +156,7 @@ def oda_gni(df, lang: str) -> go.Figure:
 
 
 def oda_flows(df, lang: str) -> go.Figure:
-    """Commitments and disbursements per year, side by side (queries/oda_by_year.sql)."""
+    """Commitments and disbursements per year, side by side (queries/pages/oda_by_year.sql)."""
     paid = df[df.flow == "disbursement"]
     if len(paid) >= 2:
         first, last = paid.iloc[0], paid.iloc[-1]
@@ -183,13 +183,13 @@ def _share_finding(key: str, lang: str, name: str, share) -> str:
 
 
 def sector_names(df, lang: str):
-    """queries/oda_by_sector.sql with its group, category and sector names in `lang` (OECD
+    """queries/pages/oda_by_sector.sql with its group, category and sector names in `lang` (OECD
     English, our Dutch; data/reference/dac_sectors.csv), one language left for the downloads."""
     return localize(df, lang, "group_name", "category_name", "sector_name")
 
 
 def channel_names(df, lang: str):
-    """queries/oda_by_channel.sql with the channels in `lang` where atlas/locales/terms.toml
+    """queries/pages/oda_by_channel.sql with the channels in `lang` where atlas/words/locales/terms.toml
     knows them (the data's free text otherwise); None stays None."""
     return df.assign(channel=[term("channel", c, lang) for c in df.channel])
 
@@ -198,7 +198,7 @@ SECTOR_BARS = 20  # purpose codes drawn; a synthetic CRS has 259, a chart of 259
 
 
 def oda_sectors(df, lang: str) -> go.Figure:
-    """Disbursements by DAC purpose code, coloured by DAC group (queries/oda_by_sector.sql)."""
+    """Disbursements by DAC purpose code, coloured by DAC group (queries/pages/oda_by_sector.sql)."""
     df = sector_names(df, lang)
     unknown = t("oda.sector_unknown", lang)
     groups = df.group_name.fillna(unknown)
@@ -232,7 +232,7 @@ def oda_sectors(df, lang: str) -> go.Figure:
 
 
 def oda_channels(df, lang: str) -> go.Figure:
-    """Disbursements by channel of delivery (queries/oda_by_channel.sql)."""
+    """Disbursements by channel of delivery (queries/pages/oda_by_channel.sql)."""
     labels = [c if isinstance(c, str) else t("oda.channel_unknown", lang) for c in channel_names(df, lang).channel]
     finding = _share_finding("oda.channels_finding", lang, labels[0], df.share.iloc[0])
     bars = [_hbar(labels, df.amount_eur, lang, BLUES[4])]
@@ -240,7 +240,7 @@ def oda_channels(df, lang: str) -> go.Figure:
 
 
 def oda_priority_share(df, lang: str) -> go.Figure:
-    """Share of disbursements going to priority countries per year (queries/oda_priority_share.sql)."""
+    """Share of disbursements going to priority countries per year (queries/pages/oda_priority_share.sql)."""
     shares = df.dropna(subset=["priority_share"])
     if shares.empty:
         finding = t("oda.priority_finding_none", lang)
@@ -267,7 +267,7 @@ def oda_priority_share(df, lang: str) -> go.Figure:
 
 
 def oda_top_recipients(df, lang: str) -> go.Figure:
-    """The largest recipient countries, priority countries in orange (queries/oda_top_recipients.sql)."""
+    """The largest recipient countries, priority countries in orange (queries/pages/oda_top_recipients.sql)."""
     names = [geo.country_name(c, lang) for c in df.country_iso3]
     finding = t("oda.recipients_finding", lang, country=names[0], share=fmt.percent(df.share.iloc[0], lang, 0),
                 priority=int(df.priority.sum()), count=len(df))
@@ -284,7 +284,7 @@ def oda_top_recipients(df, lang: str) -> go.Figure:
 
 def agreements_gantt(df, lang: str, today) -> go.Figure:
     """Agreements from signature to end (or today), by partner, coloured by status; the ones to
-    follow up marked ⚠ (queries/agreements_list.sql)."""
+    follow up marked ⚠ (queries/pages/agreements_list.sql)."""
     import pandas as pd
 
     in_force = int((df.status == "in_force").sum())
@@ -344,7 +344,7 @@ def _value_label(dimension: str, value, lang: str) -> str:
 
 
 def agreement_counts(df, dimension: str, lang: str, limit: int = 12) -> go.Figure:
-    """How many agreements per value of one dimension, stacked by status (queries/agreements_counts.sql)."""
+    """How many agreements per value of one dimension, stacked by status (queries/pages/agreements_counts.sql)."""
     totals = df.groupby("value").agreements.sum().sort_values(ascending=False, kind="stable")
     shown = totals.index[:limit]
     labels = {v: _value_label(dimension, v, lang) for v in shown}
@@ -372,7 +372,7 @@ def agreement_counts(df, dimension: str, lang: str, limit: int = 12) -> go.Figur
 
 def mission_costs(df, dimension: str, lang: str, limit: int = 15) -> go.Figure:
     """Cost of the missions per value of one dimension: fees paid by the firms plus the net
-    public cost (queries/missions_by.sql)."""
+    public cost (queries/pages/missions_by.sql)."""
     if dimension == "year":  # every year of the span, a year without missions at zero, not skipped
         span = pd.Index(range(int(df.value.min()), int(df.value.max()) + 1), name="value")
         counts = ["missions", "participants", "cost_eur", "fees_eur", "net_cost_eur"]

@@ -2,7 +2,7 @@
 
 The reference is a data version (« v3 ») or a date (the data as they stood at the end of that
 day). Every dataset keeps its rows with the version that added and the one that removed them
-(atlas/db.py), so the state at the reference is a filter on `_rows_<dataset>`; the queries
+(atlas/store/rows.py), so the state at the reference is a filter on `_rows_<dataset>`; the queries
 changes_*.sql pair it with the current rows and keep only what differs, old → new.
 No Streamlit here: the page, the slide and the command line share it through a query runner
 `run(name, **params) -> DataFrame`.

@@ -3,7 +3,7 @@
 A deck is a choice and order of slides plus filters (years, entities, countries, the reference
 of « depuis la dernière réunion »). `build_deck` turns it into `Slide`s: a title stating the
 finding, key figures, a plotly figure or a few lines of text, and the datasets behind it. The
-« Présentation » page shows them one at a time; atlas/deck.py writes them to PowerPoint and PDF.
+« Présentation » page shows them one at a time; atlas/figures/deck_files.py writes them to PowerPoint and PDF.
 No Streamlit here: queries run through `run(name, **params) -> DataFrame` (atlas/reading's
 `queries.frame` in the app, the store's `runner(db)` on the command line). Decks are saved by the
 write door (atlas/writes: `save_deck`) in a file beside the database.

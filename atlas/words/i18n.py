@@ -1,6 +1,6 @@
 """Translations: every string a user reads, in French (complete), Dutch and English.
 
-The catalogue is the TOML files of atlas/locales/, one per area of the app, each key a table
+The catalogue is the TOML files of atlas/words/locales/, one per area of the app, each key a table
 with `fr`, `nl` and `en`. A test fails when a key lacks a language.
 """
 
@@ -38,7 +38,7 @@ _seen = [float("-inf"), ()]  # [when the locale files were last looked at, their
 
 
 def catalogue() -> dict[str, dict[str, str]]:
-    """key -> {language: text}, from every file of atlas/locales/ (looked at once a second)."""
+    """key -> {language: text}, from every file of atlas/words/locales/ (looked at once a second)."""
     now = time.monotonic()
     if now - _seen[0] > 1.0:
         _seen[:] = [now, _stamp()]
@@ -92,7 +92,7 @@ def colon(lang: str) -> str:
 
 # --- Terms from the data and names of reference tables in the user's language -------------------
 # Appended here (not with t() above) so that this part stays one block: free text of the data
-# (atlas/locales/terms.toml) and the _nl/_en columns of reference tables such as dac_sectors.
+# (atlas/words/locales/terms.toml) and the _nl/_en columns of reference tables such as dac_sectors.
 
 _TERMS: tuple = (None, {})  # (the catalogue the index was built from, its index): swapped whole
 
@@ -122,7 +122,7 @@ def _term_index() -> dict[tuple[str, str], dict[str, str]]:
 
 
 def term(kind: str, value, lang: str = DEFAULT):
-    """A term of the data (`kind` "channel"…) in `lang` when atlas/locales/terms.toml knows it;
+    """A term of the data (`kind` "channel"…) in `lang` when atlas/words/locales/terms.toml knows it;
     the value unchanged otherwise (an organisation's name, None, a number): never raises."""
     if not isinstance(value, str) or not value.strip():
         return value

@@ -1,6 +1,6 @@
 -- Grain: one row per agreement of the $entities with the $countries (empty list = all) that is
 -- new, withdrawn, or whose status or end date changed between the data version $ref and now.
--- A row belongs to version v when _added_in <= v and it was not removed by v (atlas/db.py).
+-- A row belongs to version v when _added_in <= v and it was not removed by v: the macro as_of_version (atlas/store/rows.py).
 -- Columns: agreement_id, title, partner, country_iso3, entity, change ('added', 'removed',
 --          'changed'), old_status, new_status, old_ends_on, new_ends_on, signed_on.
 WITH old AS (

@@ -5,7 +5,7 @@
 -- Columns: agreements_in_force, agreements_signed, priority_countries, oda_year, oda_eur,
 --          oda_priority_eur, national_year, national_oda_eur, national_gni_eur,
 --          national_preliminary, missions, missions_cost_eur, missions_net_cost_eur.
--- ODA from the map's summary stored at import (queries/oda_map_summary.sql: disbursements per
+-- ODA from the map's summary stored at import (queries/summaries/oda_map_summary.sql: disbursements per
 -- country, year and entity), not from the rows; one single-row subquery per table, cross-joined
 -- (see country_kpis.sql).
 WITH oda_shown AS (

@@ -3,7 +3,7 @@
 --          oda_year_from, oda_year_to (0 without ODA), missions, missions_cost_eur, participants,
 --          offices, priority_entities_now (NULL when a priority of no entity in year($today)).
 -- Sums and counts are 0, never NULL, when the country has no row.
--- The ODA figures come from the summary stored at import (queries/oda_country_summary.sql), not
+-- The ODA figures come from the summary stored at import (queries/summaries/oda_country_summary.sql), not
 -- from the rows: at 5 000 000 rows one scan of the country's rows cost 61 ms.
 -- One single-row subquery per table, cross-joined: the same figures as scalar subqueries, but
 -- DuckDB 2.0 spent 15 ms ordering the joins of seven scalar subqueries, under 1 ms for these five.

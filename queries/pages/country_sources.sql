@@ -1,6 +1,6 @@
 -- Grain: one row per dataset and source behind the figures of the country $iso3's profile
 -- (offices carry no source column). Columns: dataset, source, rows. ODA sources come from the
--- summary stored at import (queries/oda_country_summary.sql), not from the rows.
+-- summary stored at import (queries/summaries/oda_country_summary.sql), not from the rows.
 SELECT dataset, source, CAST(sum(n) AS BIGINT) AS rows
 FROM (
     SELECT 'agreements' AS dataset, source, 1 AS n FROM agreements WHERE country_iso3 = $iso3

@@ -3,7 +3,7 @@
 -- Columns: country_iso3, value (EUR), first_year and last_year (the years that hold these
 -- disbursements, the same on every row: the title names them, not the filter's span).
 -- Regional and unallocated rows (no country) are left out. Read from the summary stored at
--- import (queries/oda_map_summary.sql), not from the rows.
+-- import (queries/summaries/oda_map_summary.sql), not from the rows.
 SELECT country_iso3, sum(amount_eur) AS value,
        min(min(year)) OVER () AS first_year, max(max(year)) OVER () AS last_year
 FROM oda_map_summary

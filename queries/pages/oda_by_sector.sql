@@ -1,6 +1,6 @@
 -- over: oda_page_cube
 -- Grain: one row per DAC purpose code. Disbursements of the home entities under the ODA
--- page's filters (queries/oda_page_cube.sql). Names are those of data/reference/dac_sectors.csv: group_name, category_name and
+-- page's filters (queries/pages/oda_page_cube.sql). Names are those of data/reference/dac_sectors.csv: group_name, category_name and
 -- sector_name in French (OECD), then the same in Dutch and English (_nl, _en) for
 -- i18n.localize; a code missing from that list, or no code, gives NULL names. Columns:
 -- group_code, group_name, category_code, category_name, sector_code, sector_name, amount_eur,

@@ -4,8 +4,8 @@
 -- and English, for i18n.localize; the page sorts the labels in the user's language).
 -- Each list is first the distinct values of one column (a scan of ~10 ms at 5 000 000 rows), then
 -- named: a DISTINCT over the labelled rows, or over every row joined to dac_sectors, cost 0.2–0.4 s.
--- Read from the summaries stored at import (queries/oda_flow_summary.sql and
--- queries/oda_country_summary.sql), not the rows.
+-- Read from the summaries stored at import (queries/summaries/oda_flow_summary.sql and
+-- queries/summaries/oda_country_summary.sql), not the rows.
 WITH entities AS (SELECT DISTINCT entity FROM oda_flow_summary),
      codes AS (SELECT DISTINCT sector_code FROM oda_flow_summary),
      countries AS (SELECT DISTINCT country_iso3 FROM oda_country_summary),

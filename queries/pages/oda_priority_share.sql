@@ -1,6 +1,6 @@
 -- over: oda_page_cube
 -- Grain: one row per year. Disbursements of the home entities under the ODA page's filters
--- (queries/oda_page_cube.sql) and the part that went to priority countries. A row counts as priority when its country is, that
+-- (queries/pages/oda_page_cube.sql) and the part that went to priority countries. A row counts as priority when its country is, that
 -- year, a priority of at least one entity of priority_countries (since_year <= year <=
 -- until_year, open-ended when empty): the definition of overview_kpis.sql. Regional and
 -- unallocated rows count in the total, never as priority.

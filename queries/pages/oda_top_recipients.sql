@@ -1,6 +1,6 @@
 -- over: oda_page_cube
 -- Grain: one row per recipient country, the 15 largest. Disbursements between $year_from and
--- $year_to under the ODA page's filters (queries/oda_page_cube.sql); regional and unallocated
+-- $year_to under the ODA page's filters (queries/pages/oda_page_cube.sql); regional and unallocated
 -- rows left out.
 -- Columns: country_iso3, amount_eur, share (of all disbursements shown, unallocated included),
 -- priority (a priority of at least one entity in $year_to, as in oda_priority_share).

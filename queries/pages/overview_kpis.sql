@@ -3,7 +3,7 @@
 --          oda_priority_eur, national_year, national_oda_eur, national_gni_eur, national_preliminary,
 --          national_source,
 --          missions_year, missions_count, missions_cost_eur
--- ODA from the map's summary stored at import (queries/oda_map_summary.sql: disbursements per
+-- ODA from the map's summary stored at import (queries/summaries/oda_map_summary.sql: disbursements per
 -- country, regional rows included, and year), not from the rows: 5 000 000 rows took 130 ms.
 -- One single-row subquery per figure, cross-joined (not a scalar subquery each: DuckDB 2.0 spent
 -- 42 ms ordering the joins of those).

@@ -1,9 +1,9 @@
--- Grain: the groups of queries/oda_page_cube.sql, with the same parameters, for the ODA page
+-- Grain: the groups of queries/pages/oda_page_cube.sql, with the same parameters, for the ODA page
 -- without a country filter, read from the sums stored at import instead of the rows:
--- 'year', 'sector', 'channel' and 'source' from queries/oda_flow_summary.sql, 'country_year'
--- (disbursements only, all the page reads of it) from queries/oda_map_summary.sql. Empty when
+-- 'year', 'sector', 'channel' and 'source' from queries/summaries/oda_flow_summary.sql, 'country_year'
+-- (disbursements only, all the page reads of it) from queries/summaries/oda_map_summary.sql. Empty when
 -- $countries is not: those sums know no country. The page passes it as the cube's stand-in
--- (atlas/data.py, `frame(..., base="oda_page_stored_cube")`). Columns: those of oda_page_cube.
+-- (atlas/reading/stand_ins.py names it for `frame`). Columns: those of oda_page_cube.
 WITH flows AS (
     SELECT * FROM oda_flow_summary
     WHERE len($countries) = 0

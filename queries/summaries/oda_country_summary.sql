@@ -1,10 +1,10 @@
 -- Grain: one row per group of four groupings of each recipient country's ODA (all years,
 -- entities and sectors); `grouping` names it: 'year' (country_iso3, year, flow), 'sector'
 -- (country_iso3, sector_code, flow), 'channel' (country_iso3, channel, flow) and 'source'
--- (country_iso3, source). Columns: those of queries/oda_page_cube.sql, and rows (ODA rows in
+-- (country_iso3, source). Columns: those of queries/pages/oda_page_cube.sql, and rows (ODA rows in
 -- the group). Regional and unallocated rows (no country) are left out.
 -- Not run by a page: every write that changes ODA stores this result as the table
--- oda_country_summary (atlas/db.py, Database.transaction), in the same transaction. A country's
+-- oda_country_summary (atlas/store/snapshots.py, Database.transaction), in the same transaction. A country's
 -- profile then reads a few hundred rows instead of scanning every ODA row for one country
 -- (5 000 000 rows: the profile page went from 434 to 244 ms).
 SELECT CASE WHEN GROUPING(source) = 0 THEN 'source'

@@ -3,7 +3,7 @@
 -- entity, category_code (VARCHAR), group_code (VARCHAR, the category's sector group),
 -- amount_eur. Regional and unallocated rows are the groups without a country (NULL).
 -- Not run by a page: every write that changes ODA stores this result as the table
--- oda_map_summary (atlas/db.py, Database.transaction), in the same transaction. The map's
+-- oda_map_summary (atlas/store/snapshots.py, Database.transaction), in the same transaction. The map's
 -- filters (years, entities, sector groups) and the ODA page's recipients (years, entities,
 -- sector categories) then sum a few hundred thousand rows at most instead of every ODA row
 -- (5 000 000 rows: 307 000 groups).
