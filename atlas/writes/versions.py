@@ -253,14 +253,6 @@ def compare(db: Database, old: int, new: int) -> dict[str, Diff]:
         con.close()
 
 
-def last_version(db: Database) -> int:
-    con = db.reader()
-    try:
-        return dbmod.next_version(con) - 1
-    finally:
-        con.close()
-
-
 class _Invalid(Exception):
     """Aborts the transaction of an invalid file; `load` returns its report instead."""
 
