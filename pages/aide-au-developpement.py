@@ -38,8 +38,6 @@ countries = url_state.many_filter(state, "pays", t("oda.filter_countries", lang)
 url_state.show_notices(state)
 ui.share_link(lang)
 filters = dict(year_from=year_from, year_to=year_to, entities=entities, sectors=sectors, countries=countries)
-if not countries:  # the charts' one aggregate (oda_page_cube) then comes from sums stored at import
-    filters["base"] = "oda_page_stored_cube"
 
 st.header(t("oda.gni_header", lang), divider="gray")
 gni = queries.frame("oda_gni", year_from=year_from, year_to=year_to)

@@ -145,7 +145,7 @@ st.header(t("country.oda", lang), divider="gray")
 if not has_oda:
     st.info(t("country.no_oda", lang), icon=":material/inbox:")
 else:
-    oda_of = {"base": "country_oda_cube", "iso3": iso3}  # the ODA page's charts, over the country's stored summary
+    oda_of = {"iso3": iso3}  # the ODA page's charts, over the country's stored summary (atlas/reading/stand_ins.py)
     ui.chart(queries.frame("oda_by_year", **oda_of), charts.oda_flows, lang, f"apd-annees-{iso3}", key="country_oda_years")
     ui.chart(charts.sector_names(queries.frame("oda_by_sector", **oda_of), lang), charts.oda_sectors, lang,
              f"apd-secteurs-{iso3}", key="country_oda_sectors")

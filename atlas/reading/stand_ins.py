@@ -24,7 +24,7 @@ class StandIn:
 RULES = (
     StandIn("oda_page_cube", "country_oda_cube", lambda p: "iso3" in p,
             "one country's profile ($iso3): the country summary holds its years, sectors, channels, sources"),
-    StandIn("oda_page_cube", "oda_page_stored_cube", lambda p: "iso3" not in p and not p.get("countries"),
+    StandIn("oda_page_cube", "oda_page_stored_cube", lambda p: "countries" in p and not p["countries"] and "iso3" not in p,
             "the ODA page without a country filter: the flow and map summaries know no single country"),
 )
 
