@@ -4,12 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas import data, ui
-from atlas.i18n import t
+from atlas import writes
+from atlas.web import ui
+from atlas.words.i18n import t
 
 st.set_page_config(page_title="Atlas des relations internationales", page_icon=str(Path(__file__).parent / "atlas" / "assets" / "favicon.png"), layout="wide")
 lang = ui.language()
-data.ensure_database()
+writes.ensure_database(building=lambda: st.spinner("Première ouverture : construction de la base d'exemple…"))
 st.sidebar.caption(t("app.tagline", lang))
 page = st.navigation(
     [st.Page("pages/vue-d-ensemble.py", title=t("home.nav", lang), icon=":material/public:", url_path="vue-d-ensemble", default=True),

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atlas import versions
+from atlas import writes
 from atlas.contract import DATASETS, dataset
-from atlas.db import Database
 from atlas.errors import AtlasError
-from atlas.ingest import Report, check_file
+from atlas.imports.ingest import Report, check_file
+from atlas.store import ROOT, Database, runner
+from atlas.store.decks import Decks
 
 
 def say(text: str = "") -> None:
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in (check, load):
         p.add_argument("dataset", choices=list(DATASETS))
         p.add_argument("file")
-    load.add_argument("--mode", choices=versions.MODES, default="replace")
+    load.add_argument("--mode", choices=writes.MODES, default="replace")
     load.add_argument("--force", action="store_true", help="accepte un import qui supprime plus de la moitié des lignes")
     sub.add_parser("versions", help="liste les versions")
     rollback = sub.add_parser("rollback", help="restaure l'état d'une version")
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(db: Database, args) -> int:
     if args.command == "build":
-        version = versions.build(db)
+        version = writes.build(at=db)
         say(f"base créée : {db.path} (version {version}).")
         return 0
     if args.command == "check":
@@ -79,7 +80,7 @@ def run(db: Database, args) -> int:
         show(report)
         return 0 if report.ok else 1
     if args.command == "load":
-        result = versions.load(db, args.dataset, args.file, mode=args.mode, force=args.force)
+        result = writes.load(args.dataset, args.file, mode=args.mode, force=args.force, at=db)
         show(result.report)
         if not result.report.ok:
             return 1
@@ -95,14 +96,14 @@ def run(db: Database, args) -> int:
         return 0
     if args.command == "versions":
         say("version | date | action | jeu | mode | fichier | sha256 | ajoutées/modifiées/supprimées")
-        for v, at, action, ds, mode, file_name, sha, user, added, changed, removed in versions.history(db):
+        for v, at, action, ds, mode, file_name, sha, user, added, changed, removed in writes.history(at=db):
             say(
                 f"{v} | {at:%Y-%m-%d %H:%M:%S} | {action} | {ds} | {mode or ''} | {file_name or ''} | "
                 f"{sha or ''} | {added}/{changed}/{removed}" + (f" | {user}" if user else "")
             )
         return 0
     if args.command == "rollback":
-        version, changes = versions.rollback(db, args.version)
+        version, changes = writes.rollback(args.version, at=db)
         for name, change in changes.items():
             if change.total:
                 say(f"{name} : {change.added} ajoutée(s), {change.changed} modifiée(s), {change.removed} supprimée(s).")
@@ -111,7 +112,9 @@ def run(db: Database, args) -> int:
     if args.command == "deck":
         return write_deck(db, args)
     if args.command == "synth":
-        from atlas import synth
+        # The generator is a benchmark tool, not part of the app: benchmarks/synth.py.
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import synth
 
         written = synth.generate(args.out_dir, args.oda_rows, seed=args.seed)
         for name, path in written.items():
@@ -125,10 +128,11 @@ def write_deck(db: Database, args) -> int:
     """The committee pack: both files are built in memory first, then each written whole."""
     import datetime as dt
 
-    from atlas import deck, slides
+    from atlas.figures import deck_files as deck
+    from atlas.figures import slides
 
-    run = slides.runner(db)
-    spec = slides.load_deck(run, args.deck_name) if args.deck_name else slides.DeckSpec()
+    run = runner(db)
+    spec = slides.load_deck(Decks(db).frame(), args.deck_name) if args.deck_name else slides.DeckSpec()
     built = slides.build_deck(run, spec, args.lang, dt.date.today())
     files = deck.build_files(built, pdf=bool(args.pdf))
     deck.write_atomic(args.out, files.pptx)

@@ -7,7 +7,7 @@ A focused companion of benchmarks/run.py (the one table of issue #8): this one t
 command-line process (interpreter start-up included) and a second, unchanged load. It also times
 `read_csv` into a table of a database file written to disk: the least any import that keeps
 the rows must do, beside the issue's floor (a table in memory). The file comes
-from atlas/synth.py (`python -m atlas synth`), like every benchmark file. The load runs as a real
+from benchmarks/synth.py (`python -m atlas synth`), like every benchmark file. The load runs as a real
 subprocess on a database built from data/sample/, in replace mode with --force (it removes the
 sample's rows).
 """
@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def write_file(path: Path, n: int, seed: int = 1) -> None:
-    """`n` synthetic ODA rows: the same generator as `python -m atlas synth` (atlas/synth.py)."""
-    from atlas.synth import write_oda
+    """`n` synthetic ODA rows: the same generator as `python -m atlas synth` (benchmarks/synth.py)."""
+    from synth import write_oda
 
     write_oda(path, n, seed=seed)
 

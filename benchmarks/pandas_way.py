@@ -20,7 +20,7 @@ class Frames:
 
 
 def load(db: str) -> Frames:
-    from atlas.db import Database
+    from atlas.store import Database
 
     con = Database(db).reader()
     oda = con.execute("SELECT entity, year, country_iso3, sector_code, channel, flow, amount_eur FROM oda").df()

@@ -15,7 +15,7 @@ seed; the other datasets are the sample's), in a fresh subprocess each:
 - pages: every page of app.py in AppTest (`ui.today` fixed to 2026-11-23): a first run on empty
   caches (cold), a second run (warm: cached queries) and a run after changing one filter (its
   queries are new: cold for them). The goals are judged on the changed-filter run. Every
-  `atlas.data.frame` call of a run is logged, and the same named queries with the same
+  `atlas.reading.queries.frame` call of a run is logged, and the same named queries with the same
   parameters are then timed on a plain DuckDB reader: the floor;
 - pandas: the usual Streamlit app (benchmarks/pandas_app.py): the ODA table loaded with
   `st.cache_data`, then filtered, grouped (benchmarks/pandas_way.py) and drawn with plotly express
@@ -91,7 +91,7 @@ def prepare(size: str, seed: int) -> tuple[Path, float | None]:
     csv_path = folder / "oda.csv"
     if csv_path.exists() and (folder / "done").exists():
         return csv_path, None
-    from atlas import synth
+    import synth
 
     start = time.perf_counter()
     synth.generate(folder, int(size), seed=seed)
@@ -115,8 +115,8 @@ def worker(kind: str, **args) -> dict:
 
 def work_import(csv: str, db: str) -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from atlas import versions
-    from atlas.db import Database
+    from atlas.store import Database
+    from atlas.writes import versions
 
     with open(csv, "rb") as f:  # the file in the page cache for both contestants
         while f.read(1 << 24):
@@ -142,8 +142,10 @@ def work_pages(db: str, runs: int) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from atlas import data, ui
-    from atlas.db import Database, execute, over
+    from atlas.reading import queries as data
+    from atlas.reading import stand_ins
+    from atlas.store import Database, execute, over
+    from atlas.web import ui
 
     ui.today = lambda: TODAY
     calls: list[tuple[str, dict]] = []
@@ -193,7 +195,8 @@ def work_pages(db: str, runs: int) -> dict:
                 bases: dict = {}
                 for name, params in result["_calls"][step]:
                     params = dict(params)
-                    stand_in = params.pop("base", None)  # data.frame's query standing in for the base
+                    # the query standing in for the base: passed to queries.frame, else the rule table's
+                    stand_in = params.pop("base", None) or stand_ins.stand_in(over(name), params)
                     source = over(name) and (stand_in or over(name))
                     key = (source, repr(sorted(params.items())))
                     if source and key not in bases:

@@ -3,41 +3,41 @@ to follow up, and counts by country, partner level, sector and entity."""
 
 import streamlit as st
 
-from atlas import charts, data, geo, ui
-from atlas.i18n import t, term_list
+from atlas.figures import charts
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import ui, url_state
+from atlas.words.i18n import t, term_list
 
 lang = ui.lang()
 today = ui.today()
 st.title(t("agreements.title", lang))
 ui.sample_notice(lang)
 
-state = ui.query_state(lang)
-options = data.frame("agreements_options")
+state = url_state.query_state(lang)
+options = queries.frame("agreements_options")
 choices = {kind: list(part.value) for kind, part in options.groupby("kind")}
 top = st.columns([4, 3, 3])
-search = ui.text_filter("recherche", t("agreements.filter_search", lang), key="agreements_filter_search", container=top[0])
-entities = ui.many_filter(state, "entites", t("agreements.filter_entities", lang), choices.get("entity", []), lang,
+search = url_state.text_filter("recherche", t("agreements.filter_search", lang), key="agreements_filter_search", container=top[0])
+entities = url_state.many_filter(state, "entites", t("agreements.filter_entities", lang), choices.get("entity", []), lang,
                           key="agreements_filter_entities", container=top[1])
-countries = ui.many_filter(state, "pays", t("agreements.filter_countries", lang),
+countries = url_state.many_filter(state, "pays", t("agreements.filter_countries", lang),
                            sorted(choices.get("country", []), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
                            key="agreements_filter_countries", container=top[2], format_func=lambda c: geo.country_name(c, lang))
 bottom = st.columns([4, 3, 3])
 follow_only = bottom[0].toggle(t("agreements.filter_follow_up", lang), value=state.choice("suivi", ["1"], None) == "1",
                                key="agreements_filter_follow_up")
-if follow_only:
-    st.query_params["suivi"] = "1"
-else:
-    st.query_params.pop("suivi", None)
-levels = ui.many_filter(state, "niveaux", t("agreements.filter_levels", lang), choices.get("level", []), lang,
+url_state.put_flag("suivi", follow_only)
+levels = url_state.many_filter(state, "niveaux", t("agreements.filter_levels", lang), choices.get("level", []), lang,
                         key="agreements_filter_levels", container=bottom[1],
                         format_func=lambda v: t(f"agreements.level.{v}", lang))
-statuses = ui.many_filter(state, "statuts", t("agreements.filter_statuses", lang), choices.get("status", []), lang,
+statuses = url_state.many_filter(state, "statuts", t("agreements.filter_statuses", lang), choices.get("status", []), lang,
                           key="agreements_filter_statuses", container=bottom[2], format_func=lambda v: t(f"status.{v}", lang))
-ui.show_notices(state)
+url_state.show_notices(state)
 ui.share_link(lang)
 filters = dict(entities=entities, countries=countries, levels=levels, statuses=statuses, search=search)
 
-agreements = data.frame("agreements_list", today=today, follow_up_only=follow_only, **filters)
+agreements = queries.frame("agreements_list", today=today, follow_up_only=follow_only, **filters)
 st.info(t("agreements.follow_up_rule", lang), icon=":material/warning:")
 ui.chart(agreements, charts.agreements_gantt, lang, "accords-chronologie", key="agreements_gantt",
          caption=t("agreements.gantt_caption", lang), today=today)
@@ -87,7 +87,7 @@ FILE_NAMES = {"country": "pays", "level": "niveau", "sector": "secteur", "entity
 grid = st.columns(2, gap="large") + st.columns(2, gap="large")
 for column, dimension in zip(grid, ("country", "level", "sector", "entity")):
     with column:
-        ui.chart(data.frame("agreements_counts", dimension=dimension, follow_up_only=follow_only, today=today, **filters),
+        ui.chart(queries.frame("agreements_counts", dimension=dimension, follow_up_only=follow_only, today=today, **filters),
                  charts.agreement_counts, lang, f"accords-par-{FILE_NAMES[dimension]}",
                  key=f"agreements_{dimension}", dimension=dimension)
 

@@ -3,42 +3,44 @@ flow, sector and channel, and its concentration on priority countries."""
 
 import streamlit as st
 
-from atlas import charts, data, fmt, geo, ui
-from atlas.i18n import localize, t
+from atlas.figures import charts
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import ui, url_state
+from atlas.words import fmt
+from atlas.words.i18n import localize, t
 
 lang = ui.lang()
 st.title(t("oda.title", lang))
 ui.sample_notice(lang)
 
-bounds = data.frame("oda_page_years").iloc[0]
+bounds = queries.frame("oda_page_years").iloc[0]
 if bounds.year_from != bounds.year_from:  # NaN: no ODA at all
     st.info(t("oda.empty_database", lang))
     ui.footer(lang)
     st.stop()
 
-state = ui.query_state(lang)
-options = data.frame("oda_options")
+state = url_state.query_state(lang)
+options = queries.frame("oda_options")
 # DAC sector names in the user's language, sorted in it (the query sorts the French ones).
 choices = {kind: dict(sorted(zip(part.value, localize(part, lang, "label").label), key=lambda vl: geo.fold(vl[1])))
            for kind, part in options.groupby("kind")}
 left, middle, right, last = st.columns([3, 3, 3, 3])
-year_from, year_to = ui.year_filter(state, "annees", t("oda.filter_years", lang),
+year_from, year_to = url_state.year_filter(state, "annees", t("oda.filter_years", lang),
                                     (int(bounds.year_from), int(bounds.year_to)), key="oda_filter_years", container=left)
-entities = ui.many_filter(state, "entites", t("oda.filter_entities", lang), choices.get("entity", {}), lang,
+entities = url_state.many_filter(state, "entites", t("oda.filter_entities", lang), choices.get("entity", {}), lang,
                           key="oda_filter_entities", container=middle)
-sectors = ui.many_filter(state, "secteurs", t("oda.filter_sectors", lang), choices.get("sector", {}), lang,
+sectors = url_state.many_filter(state, "secteurs", t("oda.filter_sectors", lang), choices.get("sector", {}), lang,
                          key="oda_filter_sectors", container=right, format_func=choices.get("sector", {}).get)
-countries = ui.many_filter(state, "pays", t("oda.filter_countries", lang),
+countries = url_state.many_filter(state, "pays", t("oda.filter_countries", lang),
                            sorted(choices.get("country", {}), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
                            key="oda_filter_countries", container=last, format_func=lambda c: geo.country_name(c, lang))
-ui.show_notices(state)
+url_state.show_notices(state)
 ui.share_link(lang)
 filters = dict(year_from=year_from, year_to=year_to, entities=entities, sectors=sectors, countries=countries)
-if not countries:  # the charts' one aggregate (oda_page_cube) then comes from sums stored at import
-    filters["base"] = "oda_page_stored_cube"
 
 st.header(t("oda.gni_header", lang), divider="gray")
-gni = data.frame("oda_gni", year_from=year_from, year_to=year_to)
+gni = queries.frame("oda_gni", year_from=year_from, year_to=year_to)
 if not gni.empty:
     latest = gni.iloc[-1]
     preliminary = f" ({t('oda.preliminary', lang)})" if latest.preliminary else ""
@@ -51,24 +53,24 @@ if not gni.empty:
 ui.chart(gni, charts.oda_gni, lang, "apd-rnb-objectif-0-7", key="oda_gni", caption=t("oda.gni_caption", lang))
 
 st.header(t("oda.entities_header", lang), divider="gray")
-ui.chart(data.frame("oda_by_year", **filters), charts.oda_flows, lang, "apd-entites-par-annee", key="oda_flows",
+ui.chart(queries.frame("oda_by_year", **filters), charts.oda_flows, lang, "apd-entites-par-annee", key="oda_flows",
          caption=t("oda.flows_caption", lang))
-ui.chart(charts.sector_names(data.frame("oda_by_sector", **filters), lang), charts.oda_sectors, lang, "apd-par-secteur",
+ui.chart(charts.sector_names(queries.frame("oda_by_sector", **filters), lang), charts.oda_sectors, lang, "apd-par-secteur",
          key="oda_sectors", caption=t("oda.sectors_caption", lang))
-ui.chart(charts.channel_names(data.frame("oda_by_channel", **filters), lang), charts.oda_channels, lang, "apd-par-canal",
+ui.chart(charts.channel_names(queries.frame("oda_by_channel", **filters), lang), charts.oda_channels, lang, "apd-par-canal",
          key="oda_channels", caption=t("oda.disbursements_caption", lang))
 
 st.header(t("oda.concentration_header", lang), divider="gray")
 share_column, top_column = st.columns(2, gap="large")
 with share_column:
-    ui.chart(data.frame("oda_priority_share", **filters), charts.oda_priority_share, lang, "apd-part-pays-prioritaires",
+    ui.chart(queries.frame("oda_priority_share", **filters), charts.oda_priority_share, lang, "apd-part-pays-prioritaires",
              key="oda_priority", caption=t("oda.priority_caption", lang))
 with top_column:
-    ui.chart(data.frame("oda_top_recipients", **filters), charts.oda_top_recipients, lang, "apd-premiers-beneficiaires",
+    ui.chart(queries.frame("oda_top_recipients", **filters), charts.oda_top_recipients, lang, "apd-premiers-beneficiaires",
              key="oda_recipients", caption=t("oda.recipients_caption", lang, year=year_to))
 
-ui.sources(data.frame("oda_sources", **filters).source, lang)
-provenance = data.frame("oda_provenance")
+ui.sources(queries.frame("oda_sources", **filters).source, lang)
+provenance = queries.frame("oda_provenance")
 with st.expander(t("oda.provenance", lang, count=len(provenance))):
     st.caption(t("oda.provenance_caption", lang))
     # Widths add up to ui.EXPANDER_ROOM (the table sits in an expander): no sideways scrolling at

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from atlas import data, geo, maps, params, ui
 from atlas.contract import AGREEMENT_STATUSES
-from atlas.i18n import t
+from atlas.figures import maps
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import ui, url_state
+from atlas.words.i18n import t
 
 LAYERS = ("prioritaires", "accords", "bureaux")
 DEFAULT_LAYERS = ["prioritaires", "accords"]  # offices on top of partners would crowd the first view
@@ -20,28 +23,28 @@ def open_profile(iso3: str):
 
 # Streamlit 1.67 keeps the address bar on /carte after st.switch_page (only the query string
 # follows): a link copied from it, /carte?pays=COD, must still open that country's profile.
-if st.query_params.get("pays") in geo.countries():
-    open_profile(st.query_params["pays"])
-st.query_params.pop("pays", None)  # not a country code: not a profile link either
+if url_state.get("pays") in geo.countries():
+    open_profile(url_state.get("pays"))
+url_state.drop("pays")  # not a country code: not a profile link either
 
 st.title(t("map.title", lang))
 ui.sample_notice(lang)
 
-bounds_row = data.frame("map_year_bounds").iloc[0]
+bounds_row = queries.frame("map_year_bounds").iloc[0]
 if bounds_row.isna().any():
     st.info(t("map.no_data_at_all", lang))
     ui.footer(lang)
     st.stop()
 bounds = (int(bounds_row.year_from), int(bounds_row.year_to))
-entity_options = data.frame("map_entities")["entity"].tolist()
-group_options = data.frame("map_sector_groups")["group_code"].tolist()
+entity_options = queries.frame("map_entities")["entity"].tolist()
+group_options = queries.frame("map_sector_groups")["group_code"].tolist()
 
 # The link is read once per visit: the widgets then own the state and write it back to the link.
-state = ui.query_state(lang)
+state = url_state.query_state(lang)
 
 
 def many_or_default(name: str, allowed, default: list[str]) -> list[str]:
-    value = st.query_params.get(name)
+    value = url_state.get(name)
     if value is None:
         return default
     return [] if value == ALL else state.many(name, allowed)
@@ -57,7 +60,7 @@ from_link = {
 }
 for key, value in from_link.items():
     st.session_state.setdefault(key, value)
-ui.show_notices(state)
+url_state.show_notices(state)
 
 top = st.columns([1.3, 1.6, 2.2])
 metric = top[0].selectbox(
@@ -87,27 +90,19 @@ layers = second[2].pills(
 ) or []
 
 
-def keep(name: str, value: str | None) -> None:
-    """Write a filter to the link; a default value is left out so that links stay short."""
-    if value is None:
-        st.query_params.pop(name, None)
-    else:
-        st.query_params[name] = value
-
-
-keep("indicateur", None if metric == "apd" else metric)
-keep("annees", None if tuple(years) == bounds else params.encode_year_range(years))
-keep("entites", params.encode_many(entities) or None)
-keep("secteurs", params.encode_many(groups) or None)
-keep("statuts", None if statuses == DEFAULT_STATUSES else params.encode_many(statuses) or ALL)
-keep("couches", None if set(layers) == set(DEFAULT_LAYERS) else params.encode_many([x for x in LAYERS if x in layers]) or ALL)
+url_state.put("indicateur", metric, default="apd")
+url_state.put("annees", url_state.encode_year_range(years), default=url_state.encode_year_range(bounds))
+url_state.put("entites", url_state.encode_many(entities) or None)
+url_state.put("secteurs", url_state.encode_many(groups) or None)
+url_state.put("statuts", None if statuses == DEFAULT_STATUSES else url_state.encode_many(statuses) or ALL)
+url_state.put("couches", None if set(layers) == set(DEFAULT_LAYERS) else url_state.encode_many([x for x in LAYERS if x in layers]) or ALL)
 
 filters = {
     "year_from": int(years[0]), "year_to": int(years[1]), "entities": entities,
     "sector_groups": groups, "statuses": statuses,
 }
 spec = maps.METRICS[metric]
-result = data.frame(spec.query, **{k: filters[k] for k in spec.params})
+result = queries.frame(spec.query, **{k: filters[k] for k in spec.params})
 values = result.rename(columns={spec.column: "value"})[["country_iso3", "value"]]
 metric_name = t(f"map.metric.{metric}", lang)
 
@@ -129,9 +124,9 @@ else:
     period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
     fig = maps.choropleth_map(
         values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
-        priorities=data.frame("map_priorities", **period) if "prioritaires" in layers else None,
-        partners=data.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
-        offices=data.frame("map_offices", entities=entities) if "bureaux" in layers else None,
+        priorities=queries.frame("map_priorities", **period) if "prioritaires" in layers else None,
+        partners=queries.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
+        offices=queries.frame("map_offices", entities=entities) if "bureaux" in layers else None,
         height=600,
     )
     event = ui.plotly(fig, key="map_chart", on_select="rerun", selection_mode="points")

@@ -6,15 +6,20 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from atlas import auth, data, fmt, ingest, templates, ui, versions
+from atlas import writes
 from atlas.contract import DATASETS
 from atlas.errors import AtlasError
-from atlas.i18n import t
+from atlas.imports import ingest
+from atlas.imports import upload_templates as templates
+from atlas.reading import queries
+from atlas.web import login as auth
+from atlas.web import ui
+from atlas.words import fmt
+from atlas.words.i18n import t
 
 lang = ui.lang()
 st.title(t("data.title", lang))
 ui.sample_notice(lang)
-db = data.database()
 
 
 
@@ -96,7 +101,7 @@ with import_tab:
     if not user:
         st.caption(t("data.upload_needs_login", lang))
     else:
-        modes = [m for m in versions.MODES if m == "replace" or (m == "upsert" and ds.key) or (m == "years" and ds.year_column)]
+        modes = [m for m in writes.MODES if m == "replace" or (m == "upsert" and ds.key) or (m == "years" and ds.year_column)]
         mode = st.radio(
             t("data.mode", lang), modes, key=f"data_mode_{name}", horizontal=True,
             format_func=lambda m: t(f"data.mode_{m}", lang),
@@ -112,12 +117,12 @@ with import_tab:
             if too_big:
                 st.error(too_big)
                 st.stop()
-            wanted = (uploaded.file_id, uploaded.size, name, mode, data.stamp())
+            wanted = (uploaded.file_id, uploaded.size, name, mode, queries.stamp())
             if st.session_state.get("data_preview_key") != wanted:
                 with st.spinner(t("data.checking", lang)):
                     try:
-                        st.session_state["data_preview"] = versions.preview_upload(
-                            db, name, uploaded.getvalue(), uploaded.name, mode
+                        st.session_state["data_preview"] = writes.preview_upload(
+                            name, uploaded.getvalue(), uploaded.name, mode
                         )
                     except AtlasError as err:
                         st.error(err.message)
@@ -204,7 +209,7 @@ with import_tab:
                 if st.button(t("data.confirm", lang), type="primary", key="data_confirm",
                              disabled=bool(preview.refusal) and not force):
                     try:
-                        result = versions.load_upload(db, name, uploaded.getvalue(), uploaded.name, preview, user, force=force)
+                        result = writes.load_upload(name, uploaded.getvalue(), uploaded.name, preview, user, force=force)
                     except AtlasError as err:
                         st.error(err.message)
                     else:
@@ -224,11 +229,11 @@ with import_tab:
 # --- History: every version, compare two, restore one -------------------------------------------
 
 with history_tab:
-    history = data.frame("versions_history")
+    history = queries.frame("versions_history")
     numbers = sorted(history["version"].unique().tolist(), reverse=True)
     last = numbers[0] if numbers else 0
     log = history.assign(action=history["action"].map(lambda a: t(f"data.action_{a}", lang)),
-                         mode=history["mode"].map(lambda m: t(f"data.mode_{m}", lang) if m in versions.MODES else m))
+                         mode=history["mode"].map(lambda m: t(f"data.mode_{m}", lang) if m in writes.MODES else m))
     # Widths add up to ui.TABLE_ROOM (818 px at 1280): no sideways scrolling from 1280 px on, wider
     # screens stretch them; long actions and file names wrap, the date and time (117 px of text)
     # stay whole. The file's SHA-256 (64 characters, unreadable in any width that fits) is hidden:
@@ -261,10 +266,10 @@ with history_tab:
         older = left.selectbox(t("data.compare_from", lang), numbers, index=1, key="data_compare_from")
         newer = right.selectbox(t("data.compare_to", lang), numbers, index=0, key="data_compare_to")
         # Comparing reads every row of both versions: only on request, kept for this data stamp.
-        asked = (data.stamp(), int(older), int(newer))
+        asked = (queries.stamp(), int(older), int(newer))
         if st.button(t("data.compare_button", lang), key="data_compare"):
             try:
-                st.session_state["data_compare_result"] = (asked, versions.compare(db, int(older), int(newer)))
+                st.session_state["data_compare_result"] = (asked, writes.compare(int(older), int(newer)))
             except AtlasError as err:
                 st.error(err.message)
         kept = st.session_state.get("data_compare_result")
@@ -297,7 +302,7 @@ with history_tab:
             st.caption(t("data.restore_help", lang, version=target, last=last))
             if st.button(t("data.restore_button", lang, version=target), key="data_restore"):
                 try:
-                    new, changes = versions.rollback(db, int(target), user=user, base_version=int(last))
+                    new, changes = writes.rollback(int(target), user=user, base_version=int(last))
                 except AtlasError as err:
                     st.error(err.message)
                 else:

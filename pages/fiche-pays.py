@@ -3,8 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from atlas import charts, country_search, data, fmt, geo, ui
-from atlas.i18n import localize, plural, t, term_list
+from atlas.figures import charts
+from atlas.geography import countries as geo
+from atlas.geography import search as country_search
+from atlas.reading import queries
+from atlas.web import ui, url_state
+from atlas.words import fmt
+from atlas.words.i18n import localize, plural, t, term_list
 
 EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
 
@@ -18,7 +23,7 @@ def widths(lang: str, **pixels: int) -> dict:
 lang = ui.lang()
 today = ui.today()
 choices = country_search.options(lang)
-state = ui.query_state(lang)
+state = url_state.query_state(lang)
 st.session_state.setdefault("country_pick", state.choice("pays", choices, None))
 
 
@@ -35,7 +40,7 @@ iso3 = st.session_state.country_pick
 name = geo.country_name(iso3, lang)
 st.title(name or t("country.title", lang))
 ui.sample_notice(lang)
-ui.show_notices(state)
+url_state.show_notices(state)
 
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 left.selectbox(
@@ -51,16 +56,14 @@ if typed and not found:
 elif typed and len(found) > 1:
     st.caption(t("country.other_matches", lang, text=typed[:60],
                  others=", ".join(country_search.label(c, lang) for c in found[1:])))
-if iso3:
-    st.query_params["pays"] = iso3
-else:
-    st.query_params.pop("pays", None)
+url_state.put("pays", iso3 or None)
+if not iso3:
     st.info(t("country.choose", lang), icon=":material/map:")
     ui.footer(lang)
     st.stop()
 
-k = data.frame("country_kpis", iso3=iso3, today=today).iloc[0]
-priorities = data.frame("country_priorities", iso3=iso3, today=today)
+k = queries.frame("country_kpis", iso3=iso3, today=today).iloc[0]
+priorities = queries.frame("country_priorities", iso3=iso3, today=today)
 has_oda = bool(k.has_oda)
 if not (k.agreements or has_oda or k.missions or k.offices or len(priorities)):
     st.info(t("country.no_data", lang, country=name), icon=":material/inbox:")
@@ -113,7 +116,7 @@ tiles[4].metric(t("country.kpi_participants", lang), fmt.number(k.participants, 
 tiles[5].metric(t("country.kpi_offices", lang), fmt.number(k.offices, lang))
 
 st.header(t("country.agreements", lang), divider="gray")
-agreements = data.frame("agreements_list", entities=[], countries=[iso3], levels=[], statuses=[], search="",
+agreements = queries.frame("agreements_list", entities=[], countries=[iso3], levels=[], statuses=[], search="",
                         follow_up_only=False, today=today)
 if agreements.empty:
     st.info(t("country.no_agreements", lang), icon=":material/inbox:")
@@ -144,12 +147,12 @@ st.header(t("country.oda", lang), divider="gray")
 if not has_oda:
     st.info(t("country.no_oda", lang), icon=":material/inbox:")
 else:
-    oda_of = {"base": "country_oda_cube", "iso3": iso3}  # the ODA page's charts, over the country's stored summary
-    ui.chart(data.frame("oda_by_year", **oda_of), charts.oda_flows, lang, f"apd-annees-{iso3}", key="country_oda_years")
-    ui.chart(charts.sector_names(data.frame("oda_by_sector", **oda_of), lang), charts.oda_sectors, lang,
+    oda_of = {"iso3": iso3}  # the ODA page's charts, over the country's stored summary (atlas/reading/stand_ins.py)
+    ui.chart(queries.frame("oda_by_year", **oda_of), charts.oda_flows, lang, f"apd-annees-{iso3}", key="country_oda_years")
+    ui.chart(charts.sector_names(queries.frame("oda_by_sector", **oda_of), lang), charts.oda_sectors, lang,
              f"apd-secteurs-{iso3}", key="country_oda_sectors")
-    sectors = data.frame("country_oda_by_sector", iso3=iso3)
-    categories = localize(data.frame("dac_categories"), lang, "category_name")
+    sectors = queries.frame("country_oda_by_sector", iso3=iso3)
+    categories = localize(queries.frame("dac_categories"), lang, "category_name")
     category_names = dict(zip(categories.category_code, categories.category_name))  # in the user's language
     with st.expander(t("country.oda_sector_table", lang)):
         ui.table(
@@ -168,7 +171,7 @@ else:
         )
 
 st.header(t("country.missions", lang), divider="gray")
-missions = data.frame("missions_list", **EVERY_YEAR, organisers=[], countries=[iso3], kinds=[], upcoming_only=False,
+missions = queries.frame("missions_list", **EVERY_YEAR, organisers=[], countries=[iso3], kinds=[], upcoming_only=False,
                       today=today)
 if missions.empty:
     st.info(t("country.no_missions", lang), icon=":material/inbox:")
@@ -197,7 +200,7 @@ else:
     )
 
 st.header(t("country.offices", lang), divider="gray")
-offices = data.frame("country_offices", iso3=iso3)
+offices = queries.frame("country_offices", iso3=iso3)
 if offices.empty:
     st.info(t("country.no_offices", lang), icon=":material/inbox:")
 else:
@@ -215,5 +218,5 @@ else:
         hide_index=True, width="stretch",
     )
 
-ui.sources(data.frame("country_sources", iso3=iso3)["source"], lang)
+ui.sources(queries.frame("country_sources", iso3=iso3)["source"], lang)
 ui.footer(lang)

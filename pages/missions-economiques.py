@@ -3,16 +3,20 @@ deducted, by year, organiser, kind and destination, and the missions to come."""
 
 import streamlit as st
 
-from atlas import charts, data, fmt, geo, ui
-from atlas.i18n import t
+from atlas.figures import charts
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import ui, url_state
+from atlas.words import fmt
+from atlas.words.i18n import t
 
 lang = ui.lang()
 today = ui.today()
 st.title(t("missions.title", lang))
 ui.sample_notice(lang)
 
-state = ui.query_state(lang)
-options = data.frame("missions_options")
+state = url_state.query_state(lang)
+options = queries.frame("missions_options")
 choices = {kind: list(part.value) for kind, part in options.groupby("kind")}
 if not choices.get("year"):
     st.info(t("missions.empty_database", lang))
@@ -20,20 +24,20 @@ if not choices.get("year"):
     st.stop()
 years = [int(y) for y in choices["year"]]
 top = st.columns(4)
-year_from, year_to = ui.year_filter(state, "annees", t("missions.filter_years", lang), (min(years), max(years)),
+year_from, year_to = url_state.year_filter(state, "annees", t("missions.filter_years", lang), (min(years), max(years)),
                                     key="missions_filter_years", container=top[0])
-organisers = ui.many_filter(state, "organisateurs", t("missions.filter_organisers", lang), choices.get("organiser", []),
+organisers = url_state.many_filter(state, "organisateurs", t("missions.filter_organisers", lang), choices.get("organiser", []),
                             lang, key="missions_filter_organisers", container=top[1])
-countries = ui.many_filter(state, "pays", t("missions.filter_countries", lang),
+countries = url_state.many_filter(state, "pays", t("missions.filter_countries", lang),
                            sorted(choices.get("country", []), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
                            key="missions_filter_countries", container=top[2], format_func=lambda c: geo.country_name(c, lang))
-kinds = ui.many_filter(state, "types", t("missions.filter_kinds", lang), choices.get("kind", []), lang,
+kinds = url_state.many_filter(state, "types", t("missions.filter_kinds", lang), choices.get("kind", []), lang,
                        key="missions_filter_kinds", container=top[3], format_func=lambda v: t(f"missions.kind.{v}", lang))
-ui.show_notices(state)
+url_state.show_notices(state)
 ui.share_link(lang)
 filters = dict(year_from=year_from, year_to=year_to, organisers=organisers, countries=countries, kinds=kinds)
 
-total = data.frame("missions_by", dimension="total", **filters)
+total = queries.frame("missions_by", dimension="total", **filters)
 if total.empty:
     ui.no_data(lang)
 else:
@@ -51,7 +55,7 @@ FILE_NAMES = {"year": "annee", "organiser": "organisateur", "kind": "type", "cou
 grid = st.columns(2, gap="large") + st.columns(2, gap="large")
 for column, dimension in zip(grid, ("year", "organiser", "kind", "country")):
     with column:
-        ui.chart(data.frame("missions_by", dimension=dimension, **filters), charts.mission_costs, lang,
+        ui.chart(queries.frame("missions_by", dimension=dimension, **filters), charts.mission_costs, lang,
                  f"missions-par-{FILE_NAMES[dimension]}", key=f"missions_{dimension}", dimension=dimension)
 st.caption(t("missions.net_rule", lang))
 
@@ -97,7 +101,7 @@ def mission_table(df, key: str, widths: dict[str, int], name: str, caption: str,
 
 
 st.header(t("missions.upcoming_header", lang, date=fmt.date(today, lang)), divider="gray")
-upcoming = data.frame("missions_list", today=today, upcoming_only=True, **filters)
+upcoming = queries.frame("missions_list", today=today, upcoming_only=True, **filters)
 if upcoming.empty:
     st.info(t("missions.no_upcoming", lang), icon=":material/event:")
 else:
@@ -109,7 +113,7 @@ else:
                   "missions-a-venir", t("missions.priority_caption", lang))
 
 st.header(t("missions.table_header", lang), divider="gray")
-missions = data.frame("missions_list", today=today, upcoming_only=False, **filters)
+missions = queries.frame("missions_list", today=today, upcoming_only=False, **filters)
 if missions.empty:
     ui.no_data(lang)
 else:

@@ -6,13 +6,21 @@ import datetime as dt
 
 import streamlit as st
 
-from atlas import auth, changes, data, deck, fmt, geo, slides, ui
+from atlas import writes
 from atlas.errors import AtlasError
-from atlas.i18n import t
+from atlas.figures import deck_files as deck
+from atlas.figures import since_last_meeting as changes
+from atlas.figures import slides
+from atlas.geography import countries as geo
+from atlas.reading import queries
+from atlas.web import login as auth
+from atlas.web import ui, url_state
+from atlas.words import fmt
+from atlas.words.i18n import t
 
 lang = ui.lang()
 today = ui.today()
-run = data.frame
+run = queries.frame
 opts = slides.options(run)
 bounds = slides.year_bounds(run)
 if bounds is None:
@@ -22,39 +30,37 @@ if bounds is None:
     st.stop()
 
 # A saved deck named in the link (?jeu=NAME) fills the link's other parameters once per visit.
-deck_name = st.query_params.get("jeu")
+deck_name = url_state.get("jeu")
 if deck_name and st.session_state.get("pres_opened_deck") != deck_name:
     st.session_state["pres_opened_deck"] = deck_name
     try:
-        saved = slides.load_deck(run, deck_name)
-        for param in slides.PARAMS.values():
-            st.query_params.pop(param, None)
-        st.query_params.update(slides.spec_to_query(saved))
+        saved = slides.load_deck(queries.saved_decks(), deck_name)
+        url_state.drop(*slides.PARAMS.values())
+        url_state.update(url_state.spec_to_query(saved))
     except AtlasError:
         st.warning(t("presentation.deck_unknown", lang, name=deck_name[:60]), icon=":material/link:")
-        st.query_params.pop("jeu", None)
+        url_state.drop("jeu")
     for key in ("pres_slides", "pres_years", "pres_entities", "pres_countries", "pres_ref_kind", "pres_ref_version", "pres_ref_date"):
         st.session_state.pop(key, None)  # the widgets re-seed from the link
 
-spec, notices = slides.spec_from_query(st.query_params, opts, lang)
+spec, notices = url_state.spec_from_query(url_state.as_dict(), opts, lang)
 spec = slides.resolve(spec, run, today)
 
 
 def go_to(index: int) -> None:
-    st.query_params["diapo"] = str(index + 1)
+    url_state.put("diapo", str(index + 1))
 
 
 def start() -> None:
-    st.query_params["projeter"] = "1"
-    st.query_params["diapo"] = "1"
+    url_state.put_flag("projeter", True)
+    url_state.put("diapo", "1")
 
 
 def leave() -> None:
-    for param in ("projeter", "diapo"):
-        st.query_params.pop(param, None)
+    url_state.drop("projeter", "diapo")
 
 
-if st.query_params.get("projeter") == "1":
+if url_state.flag("projeter"):
     # --- Projection: one slide, full screen, large type -------------------------------------
     st.html(
         """<style>
@@ -75,10 +81,7 @@ if st.query_params.get("projeter") == "1":
         </style>"""
     )
     total = len(spec.slides)
-    try:
-        index = min(max(int(st.query_params.get("diapo", "1")) - 1, 0), total - 1)
-    except ValueError:
-        index = 0
+    index = url_state.number("diapo", 1, 1, total) - 1
     slide = slides.build_slide(spec.slides[index], run, spec, lang, today)
     with st.container(key="slide"):
         st.title(slide.title, anchor=False)
@@ -127,18 +130,18 @@ st.caption(t("presentation.intro", lang))
 for notice in notices:
     st.warning(notice, icon=":material/link:")
 
-state = ui.query_state(lang)
+state = url_state.query_state(lang)
 top = st.columns([3, 4, 4])
 st.session_state.setdefault("pres_years", (spec.year_from, spec.year_to))
-year_from, year_to = ui.year_filter(state, slides.PARAMS["years"], t("presentation.filter_years", lang), bounds,
+year_from, year_to = url_state.year_filter(state, slides.PARAMS["years"], t("presentation.filter_years", lang), bounds,
                                     key="pres_years", container=top[0])
-st.query_params[slides.PARAMS["years"]] = f"{year_from}-{year_to}"  # kept even when it spans everything
-entities = ui.many_filter(state, slides.PARAMS["entities"], t("presentation.filter_entities", lang), opts.get("entity", []),
+url_state.put(slides.PARAMS["years"], url_state.encode_year_range((year_from, year_to)))  # kept even when it spans everything
+entities = url_state.many_filter(state, slides.PARAMS["entities"], t("presentation.filter_entities", lang), opts.get("entity", []),
                           lang, key="pres_entities", container=top[1])
-countries = ui.many_filter(state, slides.PARAMS["countries"], t("presentation.filter_countries", lang),
+countries = url_state.many_filter(state, slides.PARAMS["countries"], t("presentation.filter_countries", lang),
                            sorted(opts.get("country", []), key=lambda c: geo.fold(geo.country_name(c, lang))), lang,
                            key="pres_countries", container=top[2], format_func=lambda c: geo.country_name(c, lang))
-chosen = ui.many_filter(state, slides.PARAMS["slides"], t("presentation.slides_label", lang), slides.SLIDES, lang,
+chosen = url_state.many_filter(state, slides.PARAMS["slides"], t("presentation.slides_label", lang), slides.SLIDES, lang,
                         key="pres_slides", format_func=lambda s: slides.label(s, lang))
 st.caption(t("presentation.slides_help", lang))
 
@@ -164,7 +167,7 @@ else:
     st.session_state.setdefault("pres_ref_date", reference.on or today - dt.timedelta(days=30))
     chosen_ref = changes.Reference(on=right.date_input(t("presentation.reference_date", lang), key="pres_ref_date",
                                                        max_value=today, format="DD/MM/YYYY"))
-st.query_params[slides.PARAMS["reference"]] = chosen_ref.encode()
+url_state.put(slides.PARAMS["reference"], chosen_ref.encode())
 
 spec = slides.DeckSpec(tuple(chosen) or slides.SLIDES, year_from, year_to, tuple(entities), tuple(countries),
                        chosen_ref.encode(), deck_name)
@@ -191,20 +194,21 @@ if built and built[0] == files_key:
                         mime="application/pdf", icon=":material/download:")
 
 st.header(t("presentation.decks_header", lang), divider="gray")
-saved = slides.saved_decks(run)
+saved = queries.saved_decks()
 left, right = st.columns(2)
 names = [""] + saved.name.tolist()
 opened = left.selectbox(t("presentation.deck_open", lang), names, index=names.index(deck_name) if deck_name in names else 0,
                         format_func=lambda n: n or t("presentation.deck_none", lang), key="pres_open")
 if opened and opened != deck_name:
-    st.query_params["jeu"] = opened
+    url_state.put("jeu", opened)
     st.rerun()
 with right.form("pres_save_form", border=False):
     name = st.text_input(t("presentation.deck_name", lang), value=deck_name or "", max_chars=slides.NAME_LENGTH)
     if st.form_submit_button(t("presentation.deck_save", lang), icon=":material/save:"):
         try:
-            saved_name = slides.save_deck(data.database(), spec, name, user=auth.current_user())
-            st.session_state["pres_opened_deck"] = st.query_params["jeu"] = saved_name
+            saved_name = writes.save_deck(spec, name, user=auth.current_user())
+            st.session_state["pres_opened_deck"] = saved_name
+            url_state.put("jeu", saved_name)
             st.success(t("presentation.deck_saved", lang, name=saved_name), icon=":material/check:")
         except AtlasError as err:
             st.error(err.message)

@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from atlas import data, fmt, maps, ui
-from atlas.i18n import t
+from atlas.figures import maps
+from atlas.reading import queries
+from atlas.web import ui
+from atlas.words import fmt
+from atlas.words.i18n import t
 
 lang = ui.lang()
 st.title(t("home.title", lang))
 ui.sample_notice(lang)
 
-k = data.frame("overview_kpis", today=ui.today()).iloc[0]
+k = queries.frame("overview_kpis", today=ui.today()).iloc[0]
 tiles = st.columns(3) + st.columns(3)
 tiles[0].metric(
     t("home.kpi_agreements", lang), fmt.number(k.agreements_in_force, lang),
@@ -34,17 +37,17 @@ tiles[5].metric(
     t("home.kpi_missions", lang, year=int(k.missions_year)), fmt.number(k.missions_count, lang),
     help=t("home.kpi_missions_help", lang, cost=fmt.money(k.missions_cost_eur or 0, lang)),
 )
-by_entity = data.frame("overview_agreements_by_entity")
+by_entity = queries.frame("overview_agreements_by_entity")
 if not by_entity.empty:
     st.caption(t("home.agreements_by_entity", lang, entities=" · ".join(
         f"{e} {fmt.number(n, lang)}" for e, n in zip(by_entity.entity, by_entity.agreements))))
 
-years = data.frame("oda_year_range").iloc[0]
+years = queries.frame("oda_year_range").iloc[0]
 st.subheader(t("home.map_title", lang, start=int(years.year_from), end=int(years.year_to)))
 fig = maps.world_map(
-    data.frame("oda_by_country", year_from=int(years.year_from), year_to=int(years.year_to)),
-    data.frame("priority_countries_now", today=ui.today()),
-    data.frame("agreement_partners"),
+    queries.frame("oda_by_country", year_from=int(years.year_from), year_to=int(years.year_to)),
+    queries.frame("priority_countries_now", today=ui.today()),
+    queries.frame("agreement_partners"),
     lang,
 )
 ui.plotly(fig, key="home_map")

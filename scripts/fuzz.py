@@ -2,7 +2,7 @@
 
 Each case derives one file from `data/sample/` (bytes flipped, lines cut, fields added, encodings
 mixed, odd line endings, numbers out of range, huge fields, Excel variants, hostile IATI XML, OECD
-CRS text) and loads it with `atlas.versions.load`, in-process, into its own copy of a database
+CRS text) and loads it with `atlas.writes.versions.load`, in-process, into its own copy of a database
 built once from the sample (mode `years` for oda, `upsert` where the dataset has a key). A case is
 a defect when:
 
@@ -1196,8 +1196,8 @@ def sha256_of(path: Path) -> str:
 
 def build_base(directory: Path) -> tuple[Path, str]:
     """The database built once from data/sample (copied for each case) and its SHA-256."""
-    from atlas.db import Database
-    from atlas.versions import build
+    from atlas.store import Database
+    from atlas.writes.versions import build
 
     db = Database(Path(directory) / "base.duckdb")
     build(db)
@@ -1213,8 +1213,8 @@ def _where(tb) -> str:
 
 def run_case(case: Case, base: Path, base_sha: str, workdir: Path) -> Outcome:
     """Load the case's file into a fresh copy of the base database and judge what happened."""
-    from atlas.db import Database
-    from atlas.versions import load
+    from atlas.store import Database
+    from atlas.writes.versions import load
 
     with tempfile.TemporaryDirectory(prefix=f"case-{case.index}-", dir=workdir) as tmp:
         path = Path(tmp) / "atlas.duckdb"
@@ -1248,7 +1248,7 @@ def run_case(case: Case, base: Path, base_sha: str, workdir: Path) -> Outcome:
 
 def inspect(db, case: Case, result) -> list[Failure]:
     """What an accepted load stored that it should not have."""
-    from atlas.db import SUMMARIES, q
+    from atlas.store import SUMMARIES, q
 
     failures = []
     version = result.version

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.db import Database, execute
-from atlas.versions import build
+from atlas.store import Database, execute
+from atlas.writes.versions import build
 
 FIXTURE_DIR = Path(__file__).parent / "data" / "fixture"
 
@@ -41,7 +41,7 @@ def rows(db: Database, sql: str, params: dict | None = None) -> list[tuple]:
 
 
 def query_rows(db: Database, name: str, params: dict | None = None, base: str | None = None) -> list[tuple]:
-    """The rows of the named query, run as the app runs it (atlas.db.execute)."""
+    """The rows of the named query, run as the app runs it (atlas.store.query_files.execute)."""
     con = db.reader()
     try:
         return execute(con, name, params or {}, base).fetchall()
@@ -76,7 +76,7 @@ def sample_db(tmp_path_factory) -> Path:
     import subprocess
     import sys
 
-    from atlas.db import ROOT
+    from atlas.store import ROOT
 
     db = tmp_path_factory.mktemp("sample") / "atlas.duckdb"
     subprocess.run([sys.executable, "-m", "atlas", "build", "--db", str(db)], cwd=ROOT, check=True)

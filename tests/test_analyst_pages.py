@@ -10,9 +10,10 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import charts, ui
-from atlas.db import Database, execute
-from atlas.versions import build
+from atlas.figures import charts
+from atlas.store import Database, execute
+from atlas.web import ui
+from atlas.writes.versions import build
 
 from conftest import FIXTURE_DIR, headings, plain, query_rows, run_page
 

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from atlas import ingest
 from atlas.contract import dataset
-from atlas.db import ROOT, Change
-from atlas.ingest import Report, check_file
-from atlas.versions import load, preview
+from atlas.imports import ingest
+from atlas.imports.ingest import Report, check_file
+from atlas.store import ROOT, Change
+from atlas.writes.versions import load, preview
 
 from conftest import rows
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import data
-from atlas.db import ROOT
+from atlas.reading import queries as data
+from atlas.store import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import pandas_way  # noqa: E402

@@ -16,7 +16,7 @@ PRIORITY_STROKE = "rgb(217, 95, 2)"  # charts.PRIORITY
 
 def opened(browser, url: str):
     """open_page, with no dialog over the page: Streamlit's « Page not found » never shows, even to
-    the first session after the server starts (atlas.ui.lang)."""
+    the first session after the server starts (atlas.web.ui.lang)."""
     page, outside = open_page(browser, url)
     assert page.locator("[data-testid='stDialog']").count() == 0
     return page, outside
@@ -174,7 +174,7 @@ def test_both_pages_in_dutch_and_a_search_by_french_name(server, browser):
 
 def test_a_link_opened_first_after_the_server_starts_shows_its_page_whole(sample_db, browser):
     # Streamlit serves the first run after a start in its legacy multipage mode; Atlas routes it
-    # through app.py (atlas.ui.lang). Before, this visit showed Streamlit's English « Page not found ».
+    # through app.py (atlas.web.ui.lang). Before, this visit showed Streamlit's English « Page not found ».
     with app_server(sample_db) as url:
         page, outside = open_page(browser, f"{url}/fiche-pays?pays=COD", width=1440, height=900)
         assert page.locator("h1").first.inner_text() == "République démocratique du Congo"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from atlas.db import ROOT, Database
+from atlas.store import ROOT, Database
 
 from conftest import FIXTURE_DIR, rows
 

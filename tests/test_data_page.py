@@ -11,10 +11,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import auth, templates, ui, versions
 from atlas.contract import DATASETS
-from atlas.db import Change, state_at_sql
-from atlas.ingest import check_file
+from atlas.imports import upload_templates as templates
+from atlas.imports.ingest import check_file
+from atlas.store import Change, state_at_sql
+from atlas.web import login as auth
+from atlas.web import ui
+from atlas.writes import versions
 
 from conftest import plain, rows
 

@@ -13,8 +13,10 @@ import sys
 import pytest
 from pptx import Presentation
 
-from atlas import deck, slides
-from atlas.db import ROOT
+from atlas import writes
+from atlas.figures import deck_files as deck
+from atlas.figures import slides
+from atlas.store import ROOT, runner
 
 from browser import ARTIFACTS
 
@@ -28,7 +30,7 @@ def texts(pptx_slide) -> list[str]:
 
 @pytest.fixture
 def files(fixture_db):
-    run = slides.runner(fixture_db)
+    run = runner(fixture_db)
     built = slides.build_deck(run, slides.DeckSpec(("titre", "apd", "carte", "accords"), 2022, 2026), "fr", TODAY)
     return built, deck.build_files(built)
 
@@ -79,7 +81,7 @@ def test_pdf_pages_render_to_png(files, tmp_path):
 def test_figure_png_is_at_presentation_resolution(fixture_db):
     from PIL import Image
 
-    run = slides.runner(fixture_db)
+    run = runner(fixture_db)
     spec = slides.resolve(slides.DeckSpec(year_from=2022, year_to=2026), run, TODAY)
     chart = slides.build_slide("apd", run, spec, "fr", TODAY).chart
     png = deck.figure_png(chart)
@@ -95,8 +97,9 @@ def test_a_page_chart_exported_as_png_keeps_its_tick_labels_whole(fixture_db):
     import plotly.graph_objects as go
     from PIL import Image, ImageOps
 
-    from atlas import charts, ui
-    from atlas.data import frame
+    from atlas.figures import charts
+    from atlas.reading.queries import frame
+    from atlas.web import ui
 
     fig = charts.oda_gni(frame("oda_gni", year_from=2000, year_to=2030), "fr")
     finding = fig.layout.title.text
@@ -125,7 +128,7 @@ def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path, monkeypat
 
 
 def test_command_line_writes_a_saved_deck(fixture_db, tmp_path):
-    slides.save_deck(fixture_db, slides.DeckSpec(("chiffres-cles", "missions"), 2023, 2026), "Comité")
+    writes.save_deck(slides.DeckSpec(("chiffres-cles", "missions"), 2023, 2026), "Comité", at=fixture_db)
     out, pdf = tmp_path / "pack.pptx", tmp_path / "pack.pdf"
     done = subprocess.run([sys.executable, "-m", "atlas", "deck", str(out), "--pdf", str(pdf), "--deck", "Comité",
                            "--db", str(fixture_db.path)], cwd=ROOT, capture_output=True, text=True)

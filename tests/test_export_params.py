@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pandas as pd
 
-from atlas import export
-from atlas.params import QueryState
+from atlas.exports import spreadsheets as export
+from atlas.web.url_state import QueryState
 
 
 def test_exports_name_countries_keep_numbers_and_neutralise_formulas():

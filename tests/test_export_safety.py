@@ -14,9 +14,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from atlas import export, templates
 from atlas.contract import DATASETS
-from atlas.db import ROOT
+from atlas.exports import spreadsheets as export
+from atlas.imports import upload_templates as templates
+from atlas.store import ROOT
 
 # case: (text in the table, the cell as a spreadsheet must receive it)
 HOSTILE = {
@@ -134,8 +135,8 @@ def test_no_table_offers_streamlits_own_download():
     assert config["client"]["disableDataExport"] is True
     # Every table goes through ui.table (our CSV and Excel under it); no file is written elsewhere.
     sources = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
-               for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "atlas").glob("*.py")]}
+               for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "atlas").rglob("*.py")]}
     direct = re.compile(r"\bst\.(dataframe|data_editor|table)\(|(?<!\bexport)\.to_(csv|excel)\(|ExcelWriter\(")
     offenders = {(path, m.group(0)) for path, text in sources.items() for m in direct.finditer(text)}
-    assert offenders == {("atlas/ui.py", "st.dataframe("), ("atlas/export.py", ".to_csv("),
-                         ("atlas/export.py", ".to_excel("), ("atlas/export.py", "ExcelWriter(")}
+    assert offenders == {("atlas/web/ui.py", "st.dataframe("), ("atlas/exports/spreadsheets.py", ".to_csv("),
+                         ("atlas/exports/spreadsheets.py", ".to_excel("), ("atlas/exports/spreadsheets.py", "ExcelWriter(")}

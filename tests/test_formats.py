@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from atlas.contract import dataset
-from atlas.db import ROOT, scratch
-from atlas.iati import split_cents
-from atlas.ingest import check_file, stage
-from atlas.versions import load, rollback
+from atlas.imports.iati import split_cents
+from atlas.imports.ingest import check_file, stage
+from atlas.store import ROOT, scratch
+from atlas.writes.versions import load, rollback
 
 from conftest import FIXTURE_DIR, rows
 
@@ -156,7 +156,7 @@ def test_iati_import_is_a_version_that_rolls_back(fixture_db):
 
 
 def test_provenance_says_which_import_brought_each_source(fixture_db):
-    from atlas.db import sql
+    from atlas.store import sql
 
     load(fixture_db, "oda", FORMATS / "crs.txt", mode="years", force=True, user="analyste")
     got = rows(fixture_db, f"SELECT source, action, file_name, user_name, version, currencies, rows, amount_eur FROM ({sql('oda_provenance')}) WHERE version = 2")
@@ -170,7 +170,7 @@ def test_provenance_says_which_import_brought_each_source(fixture_db):
 def test_the_oda_page_says_where_its_figures_come_from(fixture_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from atlas import ui
+    from atlas.web import ui
 
     monkeypatch.setattr(ui, "today", lambda: dt.date(2026, 11, 23))
     load(fixture_db, "oda", FORMATS / "crs.txt", mode="years", force=True, user="analyste")

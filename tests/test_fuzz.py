@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.db import ROOT
+from atlas.store import ROOT
 
 CASES = 300  # about a minute, one process; `python scripts/fuzz.py --count 10000` runs the long one
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from atlas import fmt
-from atlas.i18n import LANGUAGES, catalogue
+from atlas.words import fmt
+from atlas.words.i18n import LANGUAGES, catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,7 @@ def test_belgian_formats():
 
 
 def test_a_key_added_to_a_locale_file_while_the_app_runs_is_found(tmp_path, monkeypatch):
-    from atlas import i18n
+    from atlas.words import i18n
 
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
     monkeypatch.setattr(i18n, "_seen", [float("-inf"), ()])
@@ -56,7 +56,7 @@ def test_a_key_added_to_a_locale_file_while_the_app_runs_is_found(tmp_path, monk
 
 
 def test_plural_takes_each_language_rule():
-    from atlas.i18n import plural
+    from atlas.words.i18n import plural
 
     assert [plural("agreements.count", n, "fr", n=n) for n in (0, 1, 2)] == ["0 accord", "1 accord", "2 accords"]
     assert [plural("agreements.count", n, "en", n=n) for n in (0, 1, 2)] == ["0 agreements", "1 agreement", "2 agreements"]

@@ -13,14 +13,14 @@ from collections import Counter
 
 import pytest
 
-from atlas import db as dbmod
-from atlas import ingest
 from atlas.contract import DATASETS
-from atlas.db import Change, Database
-from atlas.synth import write_oda
-from atlas.versions import SAMPLE_DIR, build, load, preview, rollback
+from atlas.imports import ingest
+from atlas.store import Change, Database, scratch
+from atlas.store import rows as dbmod
+from atlas.writes.versions import SAMPLE_DIR, build, load, preview, rollback
 
 from conftest import FIXTURE_DIR, rows
+from synth import write_oda
 
 
 def staged(ds_name: str, path, plain: bool, monkeypatch) -> tuple[list, tuple, bool]:
@@ -34,7 +34,7 @@ def staged(ds_name: str, path, plain: bool, monkeypatch) -> tuple[list, tuple, b
 
     monkeypatch.setattr(ingest, "_validate_plain", spy)
     ds = DATASETS[ds_name]
-    con = dbmod.scratch()
+    con = scratch()
     try:
         report = ingest.stage(con, ds, path)
         names = ", ".join(dbmod.q(c) for c in ds.column_names)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import versions
 from atlas.__main__ import main
-from atlas.db import ROOT, Database
+from atlas.store import ROOT, Database
+from atlas.writes import versions
 
 from conftest import rows
 
@@ -63,13 +63,13 @@ def test_bad_input_is_refused_and_changes_nothing(case, fixture_db, write, capsy
 
 
 def test_file_over_the_limit_is_refused_before_it_is_read(fixture_db, write, monkeypatch, capsys):
-    monkeypatch.setattr("atlas.ingest.MAX_BYTES", 1000)
+    monkeypatch.setattr("atlas.imports.ingest.MAX_BYTES", 1000)
 
     def never(*args, **kwargs):
         raise AssertionError("the file was read")
 
-    monkeypatch.setattr("atlas.ingest._read_csv", never)
-    monkeypatch.setattr("atlas.ingest._read_excel", never)
+    monkeypatch.setattr("atlas.imports.ingest._read_csv", never)
+    monkeypatch.setattr("atlas.imports.ingest._read_excel", never)
     stamp = fixture_db.stamp()
     status = main(["load", "oda", str(write("big.csv", ODA + "Wallonie,2024,COD,,,,,10,x\n" * 100)), "--db", str(fixture_db.path)])
     assert status == 1 and "au-delà de la limite de 0 Mo" in capsys.readouterr().err
@@ -156,7 +156,7 @@ READER = textwrap.dedent(
     import sys, time, warnings
     warnings.filterwarnings("ignore")
     import logging; logging.disable(logging.CRITICAL)
-    from atlas import data
+    from atlas.reading import queries as data
     # Reads until it has seen the last version (argv[1]), or gives up after argv[2] seconds.
     seen, errors, end = [], [], time.time() + float(sys.argv[2])
     while time.time() < end and (not seen or seen[-1] < int(sys.argv[1])):

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from atlas.contract import dataset
-from atlas.db import scratch
-from atlas.ingest import check_file, stage
+from atlas.imports.ingest import check_file, stage
+from atlas.store import scratch
 
 ODA_HEADER = "entity;year;country_iso3;sector_code;channel;project;flow;amount_eur;source\n"
 
@@ -168,6 +168,6 @@ def test_gni_must_be_positive_and_year_in_range(write):
 
 
 def test_file_over_the_limit_is_refused_before_reading(write, monkeypatch):
-    monkeypatch.setattr("atlas.ingest.MAX_BYTES", 100)
+    monkeypatch.setattr("atlas.imports.ingest.MAX_BYTES", 100)
     report = check_file(dataset("oda"), write("big.csv", ODA_HEADER + "x" * 200))
     assert "au-delà de la limite" in messages(report)[0]

@@ -9,7 +9,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import charts, country_search, data, maps, ui
+from atlas.figures import charts, maps
+from atlas.geography import search as country_search
+from atlas.reading import queries as data
+from atlas.web import ui
 
 from conftest import query_rows
 

@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 
-from atlas.db import ROOT
+from atlas.store import ROOT
 
 from browser import app_server, errors_on, map_shapes, open_page, screenshot, wait_idle
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import ui
+from atlas.web import ui
 
 
 @pytest.fixture

@@ -9,11 +9,17 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import changes, fmt, slides, ui
-from atlas.changes import Reference
+from atlas import writes
 from atlas.errors import AtlasError
-from atlas.i18n import t
-from atlas.versions import load
+from atlas.figures import since_last_meeting as changes
+from atlas.figures import slides
+from atlas.figures.since_last_meeting import Reference
+from atlas.store import runner
+from atlas.store.decks import Decks
+from atlas.web import ui, url_state
+from atlas.words import fmt
+from atlas.words.i18n import t
+from atlas.writes.versions import load
 
 from conftest import rows
 
@@ -58,7 +64,7 @@ def test_reference_parsing():
 
 
 def test_changes_since_the_first_version_are_exact(history):
-    run = slides.runner(history)
+    run = runner(history)
     found = changes.compute(run, Reference(version=1), [], [])
     assert (found.reference_version, found.current_version) == (1, 4)
     a = found.agreements.set_index("agreement_id")
@@ -89,7 +95,7 @@ def test_changes_since_the_first_version_are_exact(history):
 
 
 def test_a_date_means_the_data_at_the_end_of_that_day(history):
-    run = slides.runner(history)
+    run = runner(history)
     found = changes.compute(run, Reference(on=dt.date(2026, 11, 10)), [], [])
     assert found.reference_version == 3  # version 3 was made that day at 10:00
     assert found.agreements.empty and found.oda.empty and found.new_missions == 1
@@ -100,7 +106,7 @@ def test_a_date_means_the_data_at_the_end_of_that_day(history):
 
 
 def test_changes_follow_the_filters_and_refuse_unknown_versions(history):
-    run = slides.runner(history)
+    run = runner(history)
     found = changes.compute(run, Reference(version=1), ["Wallonie"], ["BEN"])
     assert list(found.agreements.agreement_id) == ["A5"]
     assert list(found.oda.country_iso3) == ["BEN"] and list(found.missions.mission_id) == ["M4"]
@@ -109,7 +115,7 @@ def test_changes_follow_the_filters_and_refuse_unknown_versions(history):
 
 
 def test_the_changes_slide_states_counts_and_lines(history):
-    run = slides.runner(history)
+    run = runner(history)
     spec = slides.resolve(slides.DeckSpec(reference="v1"), run, TODAY)
     slide = slides.build_slide("depuis-derniere-reunion", run, spec, "fr", TODAY)
     assert plain(slide.title) == "Depuis la version 1 des données, du 1er septembre 2026"
@@ -123,7 +129,7 @@ def test_the_changes_slide_states_counts_and_lines(history):
 
 
 def test_default_reference_is_the_version_before_the_last(history):
-    assert slides.resolve(slides.DeckSpec(), slides.runner(history), TODAY).reference == "v3"
+    assert slides.resolve(slides.DeckSpec(), runner(history), TODAY).reference == "v3"
 
 
 # --- Slides on the fixture ---------------------------------------------------------------------
@@ -131,7 +137,7 @@ def test_default_reference_is_the_version_before_the_last(history):
 
 @pytest.fixture
 def run(fixture_db):
-    return slides.runner(fixture_db)
+    return runner(fixture_db)
 
 
 def test_default_years_are_the_last_five_within_the_data(run):
@@ -182,11 +188,11 @@ def test_every_slide_builds_with_its_figure_and_an_empty_selection_gives_message
 def test_deck_link_round_trip_and_tampered_values(run):
     opts = slides.options(run)
     spec = slides.DeckSpec(("carte", "apd"), 2022, 2024, ("Wallonie",), ("COD", "SEN"), "2026-10-01")
-    query = slides.spec_to_query(spec)
+    query = url_state.spec_to_query(spec)
     assert query == {"diapos": "carte~apd", "annees": "2022-2024", "entites": "Wallonie", "pays": "COD~SEN",
                      "reference": "2026-10-01"}
-    assert slides.spec_from_query(query, opts) == (spec, [])
-    tampered, notices = slides.spec_from_query({"diapos": "carte~x", "annees": "1900-2024", "reference": "v1;drop"}, opts)
+    assert url_state.spec_from_query(query, opts) == (spec, [])
+    tampered, notices = url_state.spec_from_query({"diapos": "carte~x", "annees": "1900-2024", "reference": "v1;drop"}, opts)
     assert tampered.slides == ("carte",) and tampered.reference is None
     assert (tampered.year_from, tampered.year_to) == (1998, 2026)  # the whole span, with a notice
     assert len(notices) == 3
@@ -194,17 +200,17 @@ def test_deck_link_round_trip_and_tampered_values(run):
 
 def test_saved_deck_reopens_and_is_not_a_data_version(fixture_db, run):
     spec = slides.DeckSpec(("carte", "accords"), 2022, 2024, ("Wallonie",), (), "v1")
-    assert slides.save_deck(fixture_db, spec, "  Comité   de décembre ", user="analyste") == "Comité de décembre"
-    assert slides.save_deck(fixture_db, spec, "Comité de décembre") == "Comité de décembre"  # replaced, not doubled
-    run = slides.runner(fixture_db)
-    assert slides.saved_decks(run).name.tolist() == ["Comité de décembre"]
-    assert slides.load_deck(run, "Comité de décembre") == slides.DeckSpec(
+    assert writes.save_deck(spec, "  Comité   de décembre ", user="analyste", at=fixture_db) == "Comité de décembre"
+    assert writes.save_deck(spec, "Comité de décembre", at=fixture_db) == "Comité de décembre"  # replaced, not doubled
+    run = runner(fixture_db)
+    assert Decks(fixture_db).frame().name.tolist() == ["Comité de décembre"]
+    assert slides.load_deck(Decks(fixture_db).frame(), "Comité de décembre") == slides.DeckSpec(
         ("carte", "accords"), 2022, 2024, ("Wallonie",), (), "v1", "Comité de décembre")
     assert run("data_version").version.iloc[0] == 1
     with pytest.raises(AtlasError):
-        slides.load_deck(run, "inconnu")
+        slides.load_deck(Decks(fixture_db).frame(), "inconnu")
     with pytest.raises(AtlasError):
-        slides.save_deck(fixture_db, spec, "   ")
+        writes.save_deck(spec, "   ", at=fixture_db)
 
 
 # --- The page in AppTest -----------------------------------------------------------------------
@@ -249,7 +255,7 @@ def test_page_projects_one_slide_and_moves_with_the_buttons(app):
 
 
 def test_page_opens_a_saved_deck_from_the_link(app, fixture_db):
-    slides.save_deck(fixture_db, slides.DeckSpec(("missions",), 2025, 2026), "Comité")
+    writes.save_deck(slides.DeckSpec(("missions",), 2025, 2026), "Comité", at=fixture_db)
     open_page(app, {"jeu": "Comité", "projeter": "1"})
     assert plain(app.title[0].value).startswith("Par année : 2026 est l'année la plus coûteuse")
     open_page(app, {"jeu": "nulle part"})

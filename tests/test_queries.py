@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from atlas.db import ROOT, sql
+from atlas.store import ROOT, sql
 
 from conftest import query_rows, rows
 
@@ -71,7 +71,7 @@ ODA_PAGE_CHARTS = ["oda_by_year", "oda_by_sector", "oda_by_channel", "oda_priori
 def test_the_oda_page_charts_read_the_stored_sums_as_the_rows(sample_db, filters):
     """Without a country filter the ODA page's charts read sums stored at import
     (oda_page_stored_cube) instead of the rows (oda_page_cube): the same figures, on the sample."""
-    from atlas.db import Database
+    from atlas.store import Database
 
     db, params = Database(sample_db), {**filters, "countries": []}
     results = {name: query_rows(db, name, params) for name in ODA_PAGE_CHARTS}
@@ -84,6 +84,6 @@ def test_the_oda_page_charts_read_the_stored_sums_as_the_rows(sample_db, filters
 def test_queries_take_the_year_of_a_column_with_date_part():
     # DuckDB 2.0 spends 3-5 ms more planning a filter on year(column) than on date_part('year',
     # column), the same function: 25 ms of the missions page's run. year($today) costs nothing.
-    for path in sorted((ROOT / "queries").glob("*.sql")):
+    for path in sorted((ROOT / "queries").rglob("*.sql")):
         code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("--"))
         assert not re.search(r"(?<![\w$])year\((?!\$)", code), path.name

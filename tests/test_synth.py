@@ -8,11 +8,12 @@ import sys
 import duckdb
 import pytest
 
-from atlas import synth
 from atlas.contract import DATASETS, dataset
-from atlas.db import ROOT
 from atlas.errors import AtlasError
-from atlas.ingest import check_file
+from atlas.imports.ingest import check_file
+from atlas.store import ROOT
+
+import synth
 
 
 def test_same_seed_same_bytes_other_seed_other_rows(tmp_path):

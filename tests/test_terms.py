@@ -1,6 +1,6 @@
 """Names that come from the data or from reference tables, in the user's language: DAC sector,
 category and group names (data/reference/dac_sectors.csv) and channels of delivery
-(atlas/locales/terms.toml through i18n.term), on the ODA page and the country profile."""
+(atlas/words/locales/terms.toml through i18n.term), on the ODA page and the country profile."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import charts, ui
-from atlas.db import ROOT, execute
-from atlas.i18n import catalogue, localize, term
+from atlas.figures import charts
+from atlas.store import ROOT, execute
+from atlas.web import ui
+from atlas.words.i18n import catalogue, localize, term
 
 from conftest import headings, run_page
 
@@ -166,7 +167,7 @@ def test_country_profile_in_french_is_unchanged(app):
 
 
 def test_term_list_translates_each_word_of_a_sector_list():
-    from atlas.i18n import term_list
+    from atlas.words.i18n import term_list
 
     assert term_list("sector", "santé|éducation", "en") == "health, education"
     assert term_list("sector", "Santé, jeunesse|tourisme spatial", "nl") == "gezondheid, jeugd, tourisme spatial"

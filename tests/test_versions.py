@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from atlas.db import SUMMARIES, Change, sql
-from atlas.versions import Refused, load, rollback
+from atlas.store import SUMMARIES, Change, sql
+from atlas.writes.versions import Refused, load, rollback
 
 from conftest import FIXTURE_DIR, rows
 
@@ -101,7 +101,7 @@ def test_the_stored_summaries_follow_every_version(fixture_db, write):
 
 
 def test_a_database_written_by_an_older_atlas_is_brought_to_the_schema_at_start(fixture_db):
-    from atlas import data
+    from atlas import writes
 
     with fixture_db.transaction() as con:  # as an Atlas from before the Dutch sector names wrote it
         con.execute("ALTER TABLE dac_sectors DROP COLUMN name_nl")
@@ -110,13 +110,13 @@ def test_a_database_written_by_an_older_atlas_is_brought_to_the_schema_at_start(
     con.execute("DROP TABLE oda_country_summary")
     con.close()
     assert fixture_db.missing_columns() == ["oda_country_summary", "dac_sectors.name_nl"]
-    data.ensure_database()
+    writes.ensure_database()
     assert fixture_db.missing_columns() == []
     assert rows(fixture_db, "SELECT count(*), sum(amount_eur), max(version) FROM oda, _versions") == before
 
 
 def test_a_summary_computed_by_an_older_definition_is_recomputed_at_start(fixture_db):
-    from atlas import data
+    from atlas import writes
 
     assert fixture_db.missing_columns() == []
     con = duckdb.connect(str(fixture_db.path))  # as an Atlas whose map summary left out regional rows
@@ -126,7 +126,7 @@ def test_a_summary_computed_by_an_older_definition_is_recomputed_at_start(fixtur
     assert rows(fixture_db, "SELECT count(*) FROM oda WHERE country_iso3 IS NULL AND flow = 'disbursement'") != [(0,)]
     versions = rows(fixture_db, "SELECT max(version) FROM _versions")
     assert fixture_db.missing_columns() == ["oda_map_summary"]
-    data.ensure_database()
+    writes.ensure_database()
     assert fixture_db.missing_columns() == []
     assert sorted(rows(fixture_db, "SELECT * FROM oda_map_summary"), key=repr) == sorted(rows(fixture_db, sql("oda_map_summary")), key=repr)
     assert rows(fixture_db, "SELECT max(version) FROM _versions") == versions

@@ -1,0 +1,64 @@
+"""Committee decks saved by name: a choice of slides and filters, not data.
+
+They live in a small JSON file beside the published database (data/atlas.decks.json), so saving
+one never copies nor republishes the database and empties no data cache. It is written like the
+database: under the same lock, to a temporary file renamed over it atomically; every process of a
+multi-process deployment sees it at its next read (readers cache it on its own stamp), and a
+backup of data/ takes it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+
+import pandas as pd
+
+from atlas.store.paths import decks_path
+from atlas.store.snapshots import Database
+
+COLUMNS = ["name", "slides", "filters", "created_at", "user_name"]
+
+
+class Decks:
+    def __init__(self, db: Database):
+        self.db = db
+        self.path = decks_path(db.path)
+
+    def stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _read(self) -> list[dict]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+
+    def frame(self) -> pd.DataFrame:
+        """name, slides (JSON), filters (JSON), created_at, user_name: newest first, then by name."""
+        decks = pd.DataFrame(self._read(), columns=COLUMNS)
+        decks["created_at"] = pd.to_datetime(decks["created_at"])
+        return decks.sort_values(["created_at", "name"], ascending=[False, True], ignore_index=True)
+
+    def save(self, name: str, slides: list[str], filters: dict, user: str | None = None) -> None:
+        """Save (or replace) the deck `name`."""
+        with self.db.lock():
+            decks = [d for d in self._read() if d["name"] != name]
+            decks.append({"name": name, "slides": json.dumps(slides), "filters": json.dumps(filters),
+                          "created_at": dt.datetime.now().isoformat(timespec="microseconds"), "user_name": user})
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump(decks, f, ensure_ascii=False, indent=1)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise

@@ -1,0 +1,241 @@
+"""Streamlit building blocks shared by the pages: language, notices, map display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import runpy
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from atlas.figures.charts import PLOTLY_CONFIG
+from atlas.reading import queries
+from atlas.web import url_state
+from atlas.words.i18n import LANGUAGES, t
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def language() -> str:
+    """The reader's language, from the link (?lang=nl) or the sidebar switch; French by default."""
+    wanted = url_state.get("lang") or "fr"
+    if wanted not in LANGUAGES:
+        wanted = "fr"
+    lang = st.sidebar.selectbox(
+        t("app.language", wanted), list(LANGUAGES), index=list(LANGUAGES).index(wanted),
+        format_func=LANGUAGES.get, key="lang",
+    )
+    url_state.put("lang", lang, default="fr")
+    return lang
+
+
+def lang() -> str:
+    """The language app.py chose for this run: every page asks for it first.
+
+    Once per server start, a page runs without app.py: Streamlit 1.67 serves the first script run
+    in its legacy multipage mode (a `pages/` folder sits next to app.py) until app.py calls
+    `st.navigation`, and then runs the page file a link names, alone (hence page files named
+    after their URLs: with other names, it showed its English « Page not found »). app.py takes
+    over here, routes to this very page and runs it; the alone run stops.
+    """
+    if PagesManager.uses_pages_directory:
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()
+    return st.session_state.get("lang", "fr")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def sample_notice(lang: str) -> None:
+    """The visible « données d'exemple » notice, while any shown row is illustrative."""
+    if queries.frame("sample_rows")["sample_rows"].iloc[0]:
+        st.warning(t("app.sample_notice", lang), icon=":material/info:")
+
+
+def plotly(fig, key: str | None = None, **kwargs):
+    """Show a figure with the offline configuration (maps draw no shape without it)."""
+    return st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, width="stretch", **kwargs)
+
+
+def footer(lang: str) -> None:
+    version = queries.frame("data_version")
+    if not version.empty:
+        st.caption(
+            t("app.data_version", lang, version=int(version["version"].iloc[0]),
+              date=version["created_at"].iloc[0].strftime("%d/%m/%Y %H:%M"))
+        )
+
+
+def downloads(df, name: str, lang: str, key: str | None = None, fig=None, title: str | None = None) -> None:
+    """CSV and Excel downloads of the data behind a chart or a table (and the chart as PNG, given `fig`)."""
+    from atlas.exports import spreadsheets as export
+
+    # A horizontal row sized to its buttons: fixed columns cut the labels in a half-width column.
+    row = st.container(horizontal=True)
+    if fig is not None:
+        png_download(fig, name, lang, key=key or name, title=title, container=row)
+    # Files are built only when clicked (a callable): exports on every rerun cost more than the page.
+    row.download_button(
+        t("app.download_csv", lang), lambda: export.to_csv(df, lang), file_name=f"{name}.csv",
+        mime="text/csv", key=f"{key or name}-csv", width="content",
+    )
+    row.download_button(
+        t("app.download_xlsx", lang), lambda: export.to_excel(df, lang), file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key or name}-xlsx", width="content",
+    )
+
+
+def table(data, name: str, lang: str, download_key: str, download=None, caption: str | None = None,
+          **options) -> None:
+    """A st.dataframe (`options` are its own) with, under it, the CSV and Excel downloads of its data.
+
+    The pages show tables only through here: Streamlit's own « Download as CSV » is off
+    (`client.disableDataExport` in .streamlit/config.toml) because it bypasses atlas.export, so every
+    table offers ours. `download`: the rows exported when the table shows something else (amounts
+    written out, labels translated), numbers as numbers; by default the table's data itself.
+    """
+    st.dataframe(data, **options)
+    if caption:
+        st.caption(caption)
+    downloads(data if download is None else download, name, lang, key=download_key)
+
+
+def share_url(path: str | None = None) -> str:
+    """The address of the current view: the page's URL with the current query parameters.
+
+    `path` is the page's url_path: after st.switch_page the address the browser reports keeps
+    the previous page's path (Streamlit 1.67), so a page that can be switched to names its own.
+    """
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(st.context.url or "")
+    if path is not None:
+        base = parts.path.rsplit("/", 1)[0] if parts.path.count("/") > 1 else ""
+        parts = parts._replace(path=f"{base}/{path}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(url_state.as_dict()), ""))
+
+
+def share_link(lang: str, path: str | None = None) -> None:
+    """« Copier le lien »: the full URL of this view in a code box, whose copy button works offline."""
+    with st.popover(t("app.share_link", lang), icon=":material/link:"):
+        st.caption(t("app.share_link_help", lang))
+        st.code(share_url(path), language=None, wrap_lines=True)
+
+
+# --- Charts with their finding, sources (analysts' pages) -------------------------------------
+
+
+def no_data(lang: str) -> None:
+    """The empty state of a selection that holds nothing: a sentence, never an empty axis."""
+    st.info(t("app.no_data", lang), icon=":material/search_off:")
+
+
+def chart(df, build, lang: str, name: str, key: str, caption: str | None = None, download=None, **kwargs) -> None:
+    """A figure under a heading that states its finding, its caption, and the data behind it as
+    CSV and Excel; a clear message instead of an empty axis when the selection holds no data."""
+    if df.empty:
+        no_data(lang)
+        return
+    fig = build(df, lang=lang, **kwargs)
+    finding = fig.layout.title.text
+    st.subheader(finding, anchor=False)
+    fig.layout.title.text = None  # shown above as a heading; an attribute costs less than update_layout
+    plotly(fig, key=key)
+    if caption:
+        st.caption(caption)
+    downloads(df if download is None else download, name, lang, key=key, fig=fig, title=finding)
+
+
+def sources(values, lang: str) -> None:
+    """The distinct sources behind what the page shows, in an expander « Sources »."""
+    distinct = sorted({str(v) for v in values if isinstance(v, str) and v.strip()})
+    with st.expander(t("app.sources", lang, count=len(distinct))):
+        if distinct:
+            st.markdown("\n".join(f"- {escape_markdown(v)}" for v in distinct))
+        else:
+            st.write(t("app.no_sources", lang))
+
+
+def escape_markdown(text: str) -> str:
+    """Text from the data shown literally by st.markdown (no links, emphasis or HTML)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in text)
+
+
+# --- Tables that fit the screen --------------------------------------------------------------------
+
+WRAPPED_ROWS = 66  # px: st.dataframe wraps a cell's text only in rows taller than 4rem (64 px)
+TABLE_ROOM = 818  # px of a table at 1280×800 (784 inside an expander), measured in chromium
+EXPANDER_ROOM = 784
+
+
+def sized_column(label: str, width: int, kind=None, hidden: bool = False, **options):
+    """A st.dataframe column `width` pixels wide. A table's widths add up to less than the page on a
+    1280-px screen (TABLE_ROOM, EXPANDER_ROOM), so no column hides behind a scroll bar; wider screens
+    stretch them in proportion, long texts wrap (row_height=WRAPPED_ROWS), and a header cut short
+    keeps its full text as a tooltip. `kind`: a st.column_config class (Column by default);
+    `hidden`: shown only from the table's column menu (Streamlit's column classes take no such
+    option, the config it makes does)."""
+    kind = kind or st.column_config.Column
+    config = kind(label, width=width, help=label if 6 * len(label) + 12 > width else None, **options)
+    return {**config, "hidden": True} if hidden else config
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _png(figure_json: str, title: str | None) -> bytes:
+    # Keyed by the figure itself: the same chart clicked twice (or by two users) renders once.
+    import plotly.io as pio
+
+    from atlas.figures import deck_files as deck
+
+    return deck.figure_png(png_figure(pio.from_json(figure_json), title))
+
+
+PNG_TITLE_ROOM = 90  # px of the 1080-px image above the legend: the title (30 px type) and air
+
+
+def png_figure(fig, title: str | None):
+    """The figure as exported to PNG: larger type, its finding as title above the legend, and
+    margins that grow to hold every tick label and axis title. On screen Streamlit's theme turns
+    the axes' automargin on; kaleido draws the bare figure, whose margins (0 at the bottom and
+    left) cut the years and amounts."""
+    from atlas.figures.deck_files import HEIGHT
+
+    fig.update_layout(font={"size": 22}, legend={"font": {"size": 20}})
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    if title:
+        # The legend hangs under the title (container coordinates) and pushes the plot down by as
+        # many rows as it wraps to; anchored to the plot instead, a three-row legend covered the title.
+        fig.update_layout(
+            title={"text": title, "font": {"size": 30}, "x": 0.02, "xref": "container", "y": 1, "yref": "container",
+                   "yanchor": "top", "pad": {"t": 30}},
+            legend={"yref": "container", "y": 1 - PNG_TITLE_ROOM / HEIGHT, "yanchor": "top"},
+            margin={"t": 110, "l": 20, "r": 40, "b": 20},
+        )
+    return fig
+
+
+def png_download(fig, name: str, lang: str, key: str, title: str | None = None, container=None) -> None:
+    """The chart as a 1920×1080 PNG (with its finding as title), rendered offline only on click.
+
+    Rendering starts chromium (seconds), so a rerun of the page never renders: a first button
+    renders and keeps the image for this figure; a download button then hands it over.
+    """
+    container = container or st.container(horizontal=True)
+    held = st.session_state.get(f"{key}-png-bytes")
+    figure_json = fig.to_json() if held else None
+    if held and held[0] == (figure_json, title):
+        container.download_button(
+            t("app.download_png_ready", lang), held[1], file_name=f"{name}.png", mime="image/png",
+            key=f"{key}-png-dl", width="content", icon=":material/download:",
+        )
+    elif container.button(t("app.download_png", lang), key=f"{key}-png", help=t("app.download_png_help", lang),
+                          icon=":material/image:", width="content"):
+        figure_json = figure_json or fig.to_json()
+        with st.spinner(t("app.download_png_help", lang)):
+            st.session_state[f"{key}-png-bytes"] = ((figure_json, title), _png(figure_json, title))
+        st.rerun()  # shows the download button in place of this one
