@@ -30,3 +30,21 @@ def test_a_saved_deck_is_a_file_beside_the_database_not_a_new_database(fixture_d
     saved = json.loads(decks.path.read_text(encoding="utf-8"))
     assert [(d["name"], json.loads(d["slides"]), d["user_name"]) for d in saved] == [("Comité", ["carte"], "analyste")]
     assert not list(decks.path.parent.glob(".atlas.decks.json.*"))  # no temporary file left
+
+
+def test_decks_an_older_atlas_kept_in_the_database_are_read_then_carried_into_the_file(tmp_path):
+    import duckdb
+
+    from atlas.store import Database
+
+    db = Database(tmp_path / "atlas.duckdb")
+    con = duckdb.connect(str(db.path))
+    con.execute("CREATE TABLE _decks (name VARCHAR NOT NULL, slides VARCHAR NOT NULL, filters VARCHAR NOT NULL,"
+                " created_at TIMESTAMP NOT NULL, user_name VARCHAR)")
+    con.execute("""INSERT INTO _decks VALUES ('Ancien', '["carte"]', '{}', TIMESTAMP '2026-11-20 10:00:00', 'marie')""")
+    con.close()
+    decks = Decks(db)
+    assert decks.frame()["name"].tolist() == ["Ancien"]
+    decks.save("Nouveau", ["oda"], {})
+    saved = json.loads(decks.path.read_text(encoding="utf-8"))
+    assert sorted(d["name"] for d in saved) == ["Ancien", "Nouveau"]

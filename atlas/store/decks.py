@@ -38,7 +38,22 @@ class Decks:
         try:
             return json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
+            return self._kept_in_database()
+
+    def _kept_in_database(self) -> list[dict]:
+        """Decks saved by an Atlas that kept them in the database's `_decks` table (until December
+        2026): read from there until the first save, which writes them all into the file."""
+        if not self.db.exists():
             return []
+        con = self.db.reader()
+        try:
+            if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_decks' "
+                               "AND database_name = current_database()").fetchone()[0]:
+                return []
+            found = con.execute("SELECT name, slides, filters, created_at, user_name FROM _decks").fetchall()
+        finally:
+            con.close()
+        return [dict(zip(COLUMNS, (n, s, f, c.isoformat(timespec="microseconds"), u))) for n, s, f, c, u in found]
 
     def frame(self) -> pd.DataFrame:
         """name, slides (JSON), filters (JSON), created_at, user_name: newest first, then by name."""
