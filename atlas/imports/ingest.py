@@ -169,7 +169,8 @@ def _looks_like_xml(prefix: bytes) -> bool:
     # atlas.imports.iati (lxml, pyarrow) is imported only for what may be XML: a third of the start-up
     # of `python -m atlas load` for every CSV otherwise.
     start = prefix.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not (start.startswith(b"<") or start.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    # UTF-16 without a BOM shows a NUL byte among its first bytes (« \x00< », or « <\x00 »).
+    if not (start.startswith(b"<") or start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in prefix[:4]):
         return False
     from atlas.imports import iati
 
