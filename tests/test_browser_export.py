@@ -9,7 +9,7 @@ import io
 
 import openpyxl
 
-from browser import errors_on, open_page
+from browser import errors_on, open_page, wait_idle
 
 # What a table's toolbar holds in Streamlit 1.67 with data export off. With it on, « Download as
 # CSV » sits between the first two (frontend: DataFrame.*.js, canExportCsv; seen in this browser).
@@ -20,7 +20,8 @@ ACTIVE = ("=", "+", "-", "@", "\t", "\r", "\n")
 def download(page, key: str) -> bytes:
     button = page.locator(f".st-key-{key} button")
     button.scroll_into_view_if_needed()
-    with page.expect_download() as info:
+    wait_idle(page)  # a click while the script reruns can be lost under load (seen in a full run)
+    with page.expect_download(timeout=90_000) as info:
         button.click()
     with open(info.value.path(), "rb") as f:
         return f.read()
