@@ -17,7 +17,7 @@ import tempfile
 import pandas as pd
 
 from atlas.store.paths import decks_path
-from atlas.store.snapshots import Database
+from atlas.store.snapshots import Database, file_stamp
 
 COLUMNS = ["name", "slides", "filters", "created_at", "user_name"]
 
@@ -28,11 +28,7 @@ class Decks:
         self.path = decks_path(db.path)
 
     def stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return file_stamp(self.path)
 
     def _read(self) -> list[dict]:
         try:

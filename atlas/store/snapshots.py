@@ -30,6 +30,17 @@ from atlas.store.query_files import q
 from atlas.store.rows import AS_OF_VERSION, META_COLUMNS, next_version
 from atlas.store.summaries import SUMMARIES, refresh_summaries, summary_definition
 
+
+def file_stamp(path) -> tuple[int, int, int] | None:
+    """A file's identity (inode, modification time, size), None when absent: a file replaced by an
+    atomic rename gets a new one, so caches keyed by it see every publication."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 DatabaseError = duckdb.Error  # what a failed statement raises, for code that must not import duckdb
 
 
@@ -47,11 +58,7 @@ class Database:
 
     def stamp(self) -> tuple[int, int, int] | None:
         """Identity of the published file: changes with every publication."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return file_stamp(self.path)
 
     def reader(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the published file, in an instance of its own.
