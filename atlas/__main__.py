@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     deck.add_argument("--pdf", help="écrit aussi le PDF dans ce fichier")
     deck.add_argument("--deck", dest="deck_name", help="jeu enregistré depuis la page Présentation (défaut : toutes les diapositives)")
     deck.add_argument("--lang", choices=("fr", "nl", "en"), default="fr")
+    briefing = sub.add_parser("briefing", help="écrit la fiche pays d'un pays (Word, PDF ou Excel, selon l'extension)")
+    briefing.add_argument("iso3", help="code ISO 3166-1 alpha-3 du pays (COD)")
+    briefing.add_argument("--out", required=True, help="fichier à écrire : .docx, .pdf ou .xlsx")
+    briefing.add_argument("--lang", choices=("fr", "nl", "en"), default="fr")
     for p in sub.choices.values():
         p.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -111,6 +115,8 @@ def run(db: Database, args) -> int:
         return 0
     if args.command == "deck":
         return write_deck(db, args)
+    if args.command == "briefing":
+        return write_briefing(db, args)
     if args.command == "synth":
         # The generator is a benchmark tool, not part of the app: benchmarks/synth.py.
         sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -140,6 +146,37 @@ def write_deck(db: Database, args) -> int:
         deck.write_atomic(args.pdf, files.pdf)
     say(f"{len(built.slides)} diapositives écrites : {args.out}" + (f" et {args.pdf}" if args.pdf else "")
         + f" ({files.seconds:.1f} s de rendu).")
+    return 0
+
+
+def write_briefing(db: Database, args) -> int:
+    """The country briefing note in the format its extension names, built in memory, then written whole."""
+    import datetime as dt
+    from pathlib import Path
+
+    from atlas.figures import briefing_files
+    from atlas.figures.briefing import build_briefing
+    from atlas.figures.deck_files import write_atomic
+    from atlas.geography.countries import countries
+    from atlas.store import execute
+
+    kind = briefing_files.FORMATS.get(Path(args.out).suffix.lower())
+    if kind is None:
+        say(f"erreur : {args.out} : extension inconnue ; choisissez .docx, .pdf ou .xlsx.")
+        return 1
+    iso3 = args.iso3.strip().upper()
+    if iso3 not in countries():
+        say(f"erreur : « {args.iso3} » n'est pas un code ISO 3166-1 alpha-3 connu (par exemple COD).")
+        return 1
+    con = db.reader()
+    try:
+        note = build_briefing(lambda name, base=None, **params: execute(con, name, params, base).df(),
+                              iso3, args.lang, dt.date.today())
+    finally:
+        con.close()
+    files = briefing_files.build_files(note, (kind,))
+    write_atomic(args.out, getattr(files, kind))
+    say(f"fiche pays {iso3} écrite : {args.out} ({files.seconds:.1f} s).")
     return 0
 
 

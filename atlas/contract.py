@@ -150,6 +150,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("currency", "code", pattern=r"^[A-Z]{3}$", pattern_hint="un code de devise ISO 4217 comme USD"),
                 _c("amount_original", "number"),  # in `currency`
                 _c("exchange_rate", "number", minimum=0, exclusive_minimum=True),  # units of `currency` per euro
+                _c("activity_id", "text"),  # the IATI activity identifier: one project of the country profile
             ),
             year_column="year",
             years_scope=("entity", "year"),

@@ -79,7 +79,8 @@ else:
         "commission_overdue": sized(t("agreements.col_commission_overdue", lang), 38, flag),
     }
     ui.table(shown[list(columns)], "accords-de-cooperation", lang, "agreements_table_dl",
-             download=agreements.drop(columns=["gantt_end"]), column_config=columns, hide_index=True,
+             download=agreements.drop(columns=["gantt_end"]), title=t("agreements.table_header", lang),
+             column_config=columns, hide_index=True,
              width="stretch", row_height=ui.WRAPPED_ROWS, placeholder="–", key="agreements_table")
 
 st.header(t("agreements.counts_header", lang), divider="gray")

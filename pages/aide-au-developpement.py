@@ -82,6 +82,7 @@ with st.expander(t("oda.provenance", lang, count=len(provenance))):
                           rows=provenance["rows"].map(lambda v: fmt.number(v, lang)),
                           user_name=provenance["user_name"].fillna(""), currencies=provenance["currencies"].fillna("")),
         "apd-provenance", lang, "oda_provenance_dl", download=provenance,
+        title=t("oda.provenance", lang, count=len(provenance)),
         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_order=["source", "file_name", "action", "version", "imported_at", "user_name", "currencies", "rows", "amount_eur"],
         column_config={

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from atlas.contract import AGREEMENT_STATUSES
-from atlas.figures import maps
+from atlas.figures import charts, maps
 from atlas.geography import countries as geo
 from atlas.reading import queries
 from atlas.web import ui, url_state
@@ -109,7 +109,6 @@ metric_name = t(f"map.metric.{metric}", lang)
 if values.empty:
     st.info(t("map.empty", lang, metric=metric_name))
 else:
-    leader = values.loc[values["value"].idxmax()]
     # The years that hold the figures (ODA, missions), else the chosen span (agreements in force).
     start, end = (int(result.first_year.iloc[0]), int(result.last_year.iloc[0])) if "first_year" in result else years
     span = (
@@ -117,10 +116,8 @@ else:
         else str(start) if start == end
         else t("map.years_span", lang, start=start, end=end)
     )
-    st.subheader(t(
-        "map.finding", lang, metric=metric_name, years=span, countries=len(values),
-        top=geo.country_name(leader.country_iso3, lang), value=maps.format_value(leader.value, spec.money, lang),
-    ))
+    # Ties said as ties: ten countries with one mission each have no « first ».
+    st.subheader(charts.map_finding(values, metric_name, span, lambda v: maps.format_value(v, spec.money, lang), lang))
     period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
     fig = maps.choropleth_map(
         values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,

@@ -43,6 +43,53 @@ def changes_table(cells: list[dict]) -> pd.DataFrame:
     )
 
 
+def show_restore(restore: writes.RestorePreview) -> None:
+    """What restoring a version would change, dataset by dataset, and its confirmation."""
+    st.markdown("**" + t("data.restore_preview_title", lang, version=restore.version) + "**")
+    st.caption(t("data.restore_preview_caption", lang, version=restore.version, base=restore.base_version,
+                 new=restore.base_version + 1))
+    totals = [sum(getattr(d.change, kind) for d in restore.diffs.values()) for kind in ("added", "changed", "removed")]
+    tiles = st.columns(3)
+    for tile, label, value in zip(tiles, ("data.added", "data.changed", "data.removed"), totals):
+        tile.metric(t(label, lang), fmt.number(value, lang))
+    if not restore.total:
+        st.info(t("data.restore_nothing", lang, version=restore.version))
+        return
+    touched = {n: d for n, d in restore.diffs.items() if d.change.total}
+    ui.table(
+        pd.DataFrame([{"dataset": n, "added": d.change.added, "changed": d.change.changed, "removed": d.change.removed}
+                      for n, d in touched.items()]),
+        f"restauration-v{restore.version}", lang, "data_restore_dl", hide_index=True, width="stretch",
+        column_config={"dataset": t("data.col_dataset", lang), "added": t("data.col_added", lang),
+                       "changed": t("data.col_changed", lang), "removed": t("data.col_removed", lang)},
+    )
+    for n, d in touched.items():
+        for label, rows, count in (("data.compare_cells", changes_table(d.cells), d.change.changed),
+                                   ("data.restore_rows", d.added, d.change.added),
+                                   ("data.restore_removed_rows", d.removed, d.change.removed)):
+            if count:
+                with st.expander(t(label, lang, dataset=n, n=count)):
+                    ui.table(rows, f"restauration-v{restore.version}-{n}", lang, f"data_restore_{n}_{label}_dl",
+                             hide_index=True, width="stretch",
+                             caption=t("data.sample_note", lang, shown=len(rows), n=count) if count > len(rows) else None)
+    with st.container(horizontal=True):
+        confirm = st.button(t("data.restore_confirm", lang, version=restore.version), type="primary",
+                            key="data_restore_confirm", icon=":material/history:")
+        if st.button(t("data.restore_cancel", lang), key="data_restore_cancel"):
+            st.session_state.pop("data_restore_preview", None)
+            st.rerun()
+    if confirm:
+        try:
+            new, changes = writes.rollback(restore.version, user=user, base_version=restore.base_version)
+        except AtlasError as err:
+            st.error(err.message)
+        else:
+            st.session_state.pop("data_restore_preview", None)
+            total = sum(c.total for c in changes.values())
+            st.session_state["data_flash"] = t("data.restored", lang, version=restore.version, new=new, rows=total)
+            st.rerun()
+
+
 if "data_flash" in st.session_state:
     st.success(st.session_state.pop("data_flash"), icon=":material/check_circle:")
 
@@ -85,7 +132,7 @@ with import_tab:
     ds = DATASETS[name]
     with st.expander(t("data.columns", lang, name=name)):
         ui.table(pd.DataFrame(templates.describe(ds)), f"colonnes-{name}", lang, "data_columns_dl",
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", title=t("data.columns", lang, name=name))
     left, right, _ = st.columns([2, 3, 4])
     # Built only when clicked (a callable): the Excel workbook took most of this page's run.
     left.download_button(
@@ -97,6 +144,7 @@ with import_tab:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="data_template_xlsx", width="stretch",
     )
+    ui.dataset_downloads(ds, lang)  # the data themselves, under the contract's headers: to edit and upload again
 
     if not user:
         st.caption(t("data.upload_needs_login", lang))
@@ -141,6 +189,7 @@ with import_tab:
                 problems = pd.DataFrame(ingest.problems_table(report)).astype({"ligne": "Int64"})
                 ui.table(
                     problems, f"problemes-{name}", lang, "data_problems", hide_index=True, width="stretch",
+                    title=f"{uploaded.name} — {t('data.col_problem', lang)}",
                     caption=t("data.problems_omitted", lang, kept=fmt.number(len(report.problems), lang),
                               n=fmt.number(report.omitted, lang)) if report.omitted else None,
                     column_config={
@@ -170,7 +219,7 @@ with import_tab:
                     st.caption(t("data.replaced_caption", lang))
                     ui.table(
                         pd.DataFrame(preview.replaced), f"annees-remplacees-{name}", lang, "data_replaced_dl",
-                        hide_index=True,
+                        hide_index=True, title=t("data.replaced_title", lang),
                         column_config={
                             "entity": t("data.col_entity", lang),
                             "year": st.column_config.NumberColumn(t("data.col_year", lang), format="%d"),
@@ -183,7 +232,7 @@ with import_tab:
                     st.markdown("**" + t("data.cells_title", lang, n=change.changed) + "**")
                     ui.table(
                         changes_table(preview.diff.cells), f"changements-{name}", lang, "data_cells_dl",
-                        hide_index=True, width="stretch",
+                        hide_index=True, width="stretch", title=t("data.cells_title", lang, n=change.changed),
                         column_config={
                             "key": t("data.col_key", lang), "column": t("data.col_column", lang),
                             "change": st.column_config.TextColumn(t("data.col_change", lang), width="large"),
@@ -195,13 +244,16 @@ with import_tab:
                         with st.expander(t(label, lang, n=count)):
                             file = "lignes-ajoutees" if label == "data.added_rows" else "lignes-retirees"
                             ui.table(rows, f"{file}-{name}", lang, f"{label.replace('.', '_')}_dl",
-                                     hide_index=True, width="stretch",
+                                     hide_index=True, width="stretch", title=t(label, lang, n=count),
                                      caption=t("data.sample_note", lang, shown=len(rows), n=count)
                                      if count > len(rows) else None)
 
                 force = False
-                if preview.refusal:
-                    st.warning(preview.refusal, icon=":material/warning:")
+                if preview.refusal:  # the page's own confirmation, not the command line's --force
+                    st.warning(t("data.guard", lang, n=fmt.number(change.removed, lang),
+                                 before=fmt.number(preview.rows_before, lang), dataset=name,
+                                 upsert=t("data.mode_upsert", lang), years=t("data.mode_years", lang)),
+                               icon=":material/warning:")
                     force = st.checkbox(
                         t("data.confirm_force", lang, n=change.removed, before=preview.rows_before),
                         key="data_force",
@@ -240,7 +292,7 @@ with history_tab:
     # a click away in the table's « Show/hide columns » menu, and in the downloads.
     sized, number = ui.sized_column, st.column_config.NumberColumn
     ui.table(
-        log, "historique-versions", lang, "data_history", download=history,
+        log, "historique-versions", lang, "data_history", download=history, title=t("data.tab_history", lang),
         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_order=["version", "created_at", "action", "dataset", "mode", "file_name", "user_name",
                       "rows_added", "rows_changed", "rows_removed", "sha256"],
@@ -283,6 +335,7 @@ with history_tab:
         elif diffs:
             ui.table(
                 summary, f"comparaison-v{older}-v{newer}", lang, "data_compare_dl", hide_index=True, width="stretch",
+                title=t("data.compare_title", lang),
                 column_config={"dataset": t("data.col_dataset", lang), "added": t("data.col_added", lang),
                                "changed": t("data.col_changed", lang), "removed": t("data.col_removed", lang)},
             )
@@ -291,6 +344,7 @@ with history_tab:
                     with st.expander(t("data.compare_cells", lang, dataset=n, n=d.change.changed)):
                         ui.table(changes_table(d.cells), f"changements-{n}-v{older}-v{newer}", lang,
                                  f"data_compare_cells_{n}_dl", hide_index=True, width="stretch",
+                                 title=t("data.compare_cells", lang, dataset=n, n=d.change.changed),
                                  column_config={"key": t("data.col_key", lang), "column": t("data.col_column", lang),
                                                 "change": t("data.col_change", lang)})
 
@@ -300,14 +354,18 @@ with history_tab:
         else:
             target = st.selectbox(t("data.restore_version", lang), numbers[1:], key="data_restore_version")
             st.caption(t("data.restore_help", lang, version=target, last=last))
-            if st.button(t("data.restore_button", lang, version=target), key="data_restore"):
+            # Like an import: first what would change (computed, nothing written), then a confirmation
+            # that restores exactly that, or nothing if someone imported in between (Stale).
+            asked = (queries.stamp(), int(target))
+            if st.button(t("data.restore_preview_button", lang, version=target), key="data_restore",
+                         icon=":material/preview:"):
                 try:
-                    new, changes = writes.rollback(int(target), user=user, base_version=int(last))
+                    st.session_state["data_restore_preview"] = (asked, writes.preview_rollback(int(target)))
                 except AtlasError as err:
                     st.error(err.message)
-                else:
-                    total = sum(c.total for c in changes.values())
-                    st.session_state["data_flash"] = t("data.restored", lang, version=target, new=new, rows=total)
-                    st.rerun()
+            kept = st.session_state.get("data_restore_preview")
+            restore = kept[1] if kept and kept[0] == asked else None
+            if restore is not None:
+                show_restore(restore)
 
 ui.footer(lang)

@@ -3,15 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from atlas.figures import charts
+from atlas.figures import briefing, charts
 from atlas.geography import countries as geo
 from atlas.geography import search as country_search
 from atlas.reading import queries
-from atlas.web import ui, url_state
+from atlas.web import briefing_downloads, country_box, ui, url_state
 from atlas.words import fmt
 from atlas.words.i18n import localize, plural, t, term_list
 
 EVERY_YEAR = {"year_from": 1960, "year_to": 2100}  # the contract's span: a profile shows all years
+PROJECT_LABELS = {"sector": "project_sector", "channel": "project_channel"}  # the largest of a project's
+PROJECTS_LISTED = 200  # rows of the projects table drawn (the filter reaches the others)
 
 
 def widths(lang: str, **pixels: int) -> dict:
@@ -24,43 +26,29 @@ lang = ui.lang()
 today = ui.today()
 choices = country_search.options(lang)
 state = url_state.query_state(lang)
-st.session_state.setdefault("country_pick", state.choice("pays", choices, None))
-
-
-def resolve_typed() -> None:
-    """A name typed in any language, or a code, becomes the ISO3 of the first country it matches."""
-    typed = st.session_state.country_pick
-    if typed and typed not in geo.countries():
-        found = country_search.find(typed)
-        st.session_state.country_pick = found[0] if found else None
-        st.session_state.country_typed = (typed, found)
-
-
-iso3 = st.session_state.country_pick
+iso3 = state.choice("pays", choices, None)  # the link is the state: the search box writes it
 name = geo.country_name(iso3, lang)
 st.title(name or t("country.title", lang))
 ui.sample_notice(lang)
 url_state.show_notices(state)
 
 left, right = st.columns([3, 1], vertical_alignment="bottom")
-left.selectbox(
-    t("country.search", lang), choices, key="country_pick", index=None, accept_new_options=True,
-    format_func=lambda c: country_search.label(c, lang) if c in geo.countries() else c,
-    placeholder=t("country.search_placeholder", lang), help=t("country.search_help", lang), on_change=resolve_typed,
-)
+with left:  # suggestions as one types, countries with data first; Enter opens the first one shown
+    country_box.box(lang, frozenset(queries.frame("countries_with_data").country_iso3),
+                    on_pick=lambda chosen: url_state.put("pays", chosen))
 with right:
     ui.share_link(lang, path="fiche-pays")
-typed, found = st.session_state.pop("country_typed", (None, None))
-if typed and not found:
-    st.warning(t("country.not_found", lang, text=typed[:60]), icon=":material/search_off:")
-elif typed and len(found) > 1:
-    st.caption(t("country.other_matches", lang, text=typed[:60],
-                 others=", ".join(country_search.label(c, lang) for c in found[1:])))
 url_state.put("pays", iso3 or None)
 if not iso3:
     st.info(t("country.choose", lang), icon=":material/map:")
     ui.footer(lang)
     st.stop()
+
+# Country context from Natural Earth (data/geo/countries.csv), with its year and source.
+context, context_source = briefing.country_context(iso3, lang)
+st.markdown(ui.escape_markdown(context))
+if context_source:
+    st.caption(ui.escape_markdown(context_source))
 
 k = queries.frame("country_kpis", iso3=iso3, today=today).iloc[0]
 priorities = queries.frame("country_priorities", iso3=iso3, today=today)
@@ -94,6 +82,7 @@ if len(priorities):
                 for p in priorities.itertuples()
             ],
             f"pays-prioritaires-{iso3}", lang, "country_priorities_dl", download=priorities,
+            title=f"{name} — {t('country.priority_history', lang, count=len(priorities))}",
             hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
             column_config=widths(lang, entity=150, period=95, current=70, programme=230, sectors=230),
         )
@@ -114,6 +103,25 @@ tiles[3].metric(t("country.kpi_missions", lang), fmt.number(k.missions, lang),
                 help=t("country.kpi_missions_help", lang, cost=fmt.money(k.missions_cost_eur, lang)))
 tiles[4].metric(t("country.kpi_participants", lang), fmt.number(k.participants, lang))
 tiles[5].metric(t("country.kpi_offices", lang), fmt.number(k.offices, lang))
+
+# Take it away: the briefing note in the reader's language, built on click (atlas/web/briefing_downloads.py).
+take_away = st.container(horizontal=True, vertical_alignment="center")
+take_away.markdown(f"**{t('country.briefing', lang)}**", help=t("country.briefing_help", lang))
+briefing_downloads.buttons(iso3, lang, today, container=take_away)
+
+st.header(t("country.upcoming", lang), divider="gray")
+upcoming = queries.frame("country_upcoming", iso3=iso3, today=today)
+if upcoming.empty:
+    st.info(t("country.no_upcoming", lang), icon=":material/event_available:")
+else:
+    ui.table(
+        [{t(f"country.col.{key}", lang): value for key, value in row.items()}
+         for row in briefing.upcoming_rows(upcoming, lang, today)],
+        f"a-venir-{iso3}", lang, "country_upcoming_dl", download=upcoming,
+        title=f"{name} — {t('country.upcoming', lang)}",
+        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
+        column_config=widths(lang, date=95, what=190, title=250, entity=150, place=130),
+    )
 
 st.header(t("country.agreements", lang), divider="gray")
 agreements = queries.frame("agreements_list", entities=[], countries=[iso3], levels=[], statuses=[], search="",
@@ -139,6 +147,7 @@ else:
             for a in agreements.sort_values("signed_on").itertuples()
         ],
         f"accords-{iso3}", lang, "country_agreements_dl", download=agreements.drop(columns=["gantt_end"]),
+        title=f"{name} — {t('country.agreements', lang)}",
         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_config=widths(lang, title=250, entity=140, status=95, signed_on=95, ends_on=95, follow_up=125),
     )
@@ -165,10 +174,106 @@ else:
                 }
                 for s in sectors.itertuples()
             ],
-            f"apd-categories-{iso3}", lang, "country_oda_sectors_dl",
+            f"apd-categories-{iso3}", lang, "country_oda_sectors_dl", title=f"{name} — {t('country.oda_sector_table', lang)}",
             download=sectors.assign(category_name=sectors.category_code.map(category_names).fillna(sectors.category_name)),
             hide_index=True, width="stretch",
         )
+
+st.header(t("country.who", lang), divider="gray")
+who = queries.frame("country_who_does_what", iso3=iso3)
+if has_oda:
+    ui.chart(queries.frame("country_oda_by_entity", iso3=iso3), briefing.entity_years_chart, lang,
+             f"apd-entites-{iso3}", key="country_oda_entities")
+ui.table(
+    [
+        {
+            t("country.col.entity", lang): w.entity,
+            t("country.col.oda_disbursed", lang): fmt.money(w.oda_disbursed_eur, lang),
+            t("country.col.oda_committed", lang): fmt.money(w.oda_committed_eur, lang),
+            t("country.col.agreements", lang): f"{fmt.number(w.agreements, lang)} ({fmt.number(w.agreements_in_force, lang)})",
+            t("country.col.missions", lang): fmt.number(w.missions, lang),
+            t("country.col.participants", lang): fmt.number(w.participants, lang),
+        }
+        for w in who.itertuples()
+    ],
+    f"qui-fait-quoi-{iso3}", lang, "country_who_dl", download=who, title=f"{name} — {t('country.who', lang)}", hide_index=True, width="stretch",
+    column_config=widths(lang, entity=250, oda_disbursed=120, oda_committed=120, agreements=130, missions=80,
+                         participants=90),
+)
+
+if has_oda:
+    st.header(t("country.projects", lang), divider="gray")
+    st.caption(t("country.projects_help", lang))
+    projects = briefing.project_rows(queries.frame("country_projects", iso3=iso3), lang)
+    search_col, entity_col = st.columns(2)
+    typed = url_state.text_filter("projets", t("country.projects_filter", lang), "country_projects_search",
+                                  container=search_col)
+    chosen = url_state.many_filter(state, "projets_entites", t("country.col.entity", lang), sorted(projects.entity.unique()),
+                                   lang, "country_projects_entities", container=entity_col)
+    shown = projects
+    if chosen:
+        shown = shown[shown.entity.isin(chosen)]
+    if typed:
+        needle = geo.fold(typed)
+        haystack = (shown.title + " " + shown.entity + " " + shown.sector + " " + shown.channel).map(geo.fold)
+        shown = shown[haystack.str.contains(needle, regex=False)]
+    shown = shown.reset_index(drop=True)
+    st.caption(plural("country.projects_count", len(shown), lang, shown=fmt.number(len(shown), lang),
+                      total=fmt.number(len(projects), lang)))
+    # A table of tens of thousands of rows costs a second of CPU per view (81 119 projects for DR Congo
+    # at 1 000 000 ODA rows): the largest are drawn, the filter finds the rest, the downloads hold all.
+    listed = shown.head(PROJECTS_LISTED)
+    if len(shown) > PROJECTS_LISTED:
+        st.caption(t("country.projects_first", lang, n=fmt.number(PROJECTS_LISTED, lang)))
+    keys = listed.project_key.tolist()
+    chosen_key = state.choice("projet", projects.project_key.tolist(), None)
+    if chosen_key and chosen_key not in keys:
+        keys.append(chosen_key)  # a shared link's project stays choosable
+    st.session_state.setdefault("country_project", chosen_key)
+    if st.session_state.country_project not in keys:  # another country, or a new import
+        st.session_state.country_project = None
+
+    def pick_project() -> None:
+        rows = st.session_state.country_projects_table.selection.rows
+        if rows:
+            st.session_state.country_project = st.session_state.country_projects_shown[rows[0]]
+
+    st.session_state.country_projects_shown = listed.project_key.tolist()
+    money = {"kind": st.column_config.NumberColumn, "format": "localized"}
+    ui.table(
+        listed.drop(columns=["project_key", "activity_id", "source"]).rename(
+            columns=lambda c: t(f"country.col.{PROJECT_LABELS.get(c, c)}", lang)),
+        f"projets-{iso3}", lang, "country_projects_dl", download=shown.drop(columns=["project_key"]),
+        title=f"{name} — {t('country.projects', lang)}",
+        key="country_projects_table", on_select=pick_project, selection_mode="single-row", hide_index=True,
+        width="stretch", row_height=ui.WRAPPED_ROWS,
+        column_config={
+            **widths(lang, title=180, entity=106, project_sector=130, project_channel=80),
+            **{t(f"country.col.{c}", lang): ui.sized_column(t(f"country.col.{c}", lang), 55, st.column_config.NumberColumn,
+                                                           format="%d") for c in ("first_year", "last_year")},
+            **{t(f"country.col.{c}", lang): ui.sized_column(t(f"country.col.{c}", lang), 85, **money)
+               for c in ("committed_eur", "disbursed_eur")},
+        },
+    )
+    titles = dict(zip(projects.project_key, projects.title + " · " + projects.entity))
+    project = st.selectbox(t("country.col.project", lang), keys, key="country_project", index=None,
+                           format_func=titles.get, placeholder=t("country.project_pick", lang))
+    url_state.put("projet", project)
+    if project:
+        years = queries.frame("country_project_years", iso3=iso3)
+        years = years[years.project_key == project]
+        flows = years.melt(id_vars="year", value_vars=["committed_eur", "disbursed_eur"], var_name="flow",
+                           value_name="amount_eur").replace({"flow": {"committed_eur": "commitment",
+                                                                      "disbursed_eur": "disbursement"}})
+        flows = flows[flows.amount_eur != 0].sort_values(["year", "flow"])
+        st.subheader(t("country.project_years", lang, title=titles[project]), anchor=False)
+        ui.table(
+            [{t("country.col.year", lang): str(y.year), t("country.col.committed", lang): fmt.money(y.committed_eur, lang),
+              t("country.col.disbursed", lang): fmt.money(y.disbursed_eur, lang)} for y in years.itertuples()],
+            f"projet-{iso3}", lang, "country_project_dl", download=years, hide_index=True,
+        )
+        if not flows.empty:
+            ui.chart(flows, charts.oda_flows, lang, f"projet-annees-{iso3}", key="country_project_chart")
 
 st.header(t("country.missions", lang), divider="gray")
 missions = queries.frame("missions_list", **EVERY_YEAR, organisers=[], countries=[iso3], kinds=[], upcoming_only=False,
@@ -194,6 +299,7 @@ else:
             for m in missions.sort_values("starts_on", ascending=False).itertuples()
         ],
         f"missions-{iso3}", lang, "country_missions_dl", download=missions.sort_values("starts_on", ascending=False),
+        title=f"{name} — {t('country.missions', lang)}",
         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
         column_config=widths(lang, starts_on=90, title=160, organiser=85, city=90, participants=105, cost=80, fees=120,
                              net_cost=80),
@@ -214,7 +320,7 @@ else:
             }
             for o in offices.itertuples()
         ],
-        f"bureaux-{iso3}", lang, "country_offices_dl", download=offices,
+        f"bureaux-{iso3}", lang, "country_offices_dl", download=offices, title=f"{name} — {t('country.offices', lang)}",
         hide_index=True, width="stretch",
     )
 

@@ -63,7 +63,8 @@ day = "DD/MM/YYYY"
 money = "localized"
 
 
-def mission_table(df, key: str, widths: dict[str, int], name: str, caption: str, hidden: tuple[str, ...] = ()) -> None:
+def mission_table(df, key: str, widths: dict[str, int], name: str, caption: str, hidden: tuple[str, ...] = (),
+                  title: str | None = None) -> None:
     """The missions with readable names and Belgian dates; the numbers stay numbers (sortable);
     under it `caption` and the downloads of `df` as file `name`.
 
@@ -96,7 +97,7 @@ def mission_table(df, key: str, widths: dict[str, int], name: str, caption: str,
     for column, width in widths.items():
         kind, label, options = spec[column]
         config[column] = ui.sized_column(t(f"missions.{label}", lang), width, kind, hidden=column in hidden, **options)
-    ui.table(shown[list(widths)], name, lang, f"{key}_dl", download=df, caption=caption, column_config=config,
+    ui.table(shown[list(widths)], name, lang, f"{key}_dl", download=df, caption=caption, title=title, column_config=config,
              hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS, placeholder="–", key=key)
 
 
@@ -110,7 +111,8 @@ else:
                    country=geo.country_name(upcoming.country_iso3.iloc[0], lang)), anchor=False)
     mission_table(upcoming, "missions_upcoming", dict(starts_on=82, ends_on=82, destination=104, city=86, title=166,
                                                       organiser=92, kind=104, sector=92),
-                  "missions-a-venir", t("missions.priority_caption", lang))
+                  "missions-a-venir", t("missions.priority_caption", lang),
+                  title=t("missions.upcoming_header", lang, date=fmt.date(today, lang)))
 
 st.header(t("missions.table_header", lang), divider="gray")
 missions = queries.frame("missions_list", today=today, upcoming_only=False, **filters)
@@ -124,7 +126,7 @@ else:
                   dict(starts_on=82, destination=100, city=84, title=160, organiser=92, kind=80, participants_sme=44,
                        participants_large=48, cost_eur=66, fees_eur=66, net_cost_eur=66, cost_per_participant=72),
                   "missions-economiques", t("missions.priority_caption", lang) + " " + t("missions.net_rule", lang),
-                  hidden=("city", "cost_per_participant"))
+                  hidden=("city", "cost_per_participant"), title=t("missions.table_header", lang))
 
 ui.sources(missions.source, lang)
 ui.footer(lang)

@@ -197,21 +197,70 @@ st.header(t("presentation.decks_header", lang), divider="gray")
 saved = queries.saved_decks()
 left, right = st.columns(2)
 names = [""] + saved.name.tolist()
+authors = {r.name: (r.user_name, r.created_at) for r in saved.itertuples()}
+
+
+def deck_label(name: str) -> str:
+    """« Comité de décembre — Marie Dupont, 06/12/2026 »: who saved a deck, and when."""
+    if not name:
+        return t("presentation.deck_none", lang)
+    author, saved_at = authors[name]
+    return t("presentation.deck_option", lang, name=name, date=fmt.date(saved_at, lang, "medium"),
+             user=author if isinstance(author, str) and author else t("presentation.deck_no_author", lang))
+
+
 opened = left.selectbox(t("presentation.deck_open", lang), names, index=names.index(deck_name) if deck_name in names else 0,
-                        format_func=lambda n: n or t("presentation.deck_none", lang), key="pres_open")
+                        format_func=deck_label, key="pres_open")
 if opened and opened != deck_name:
     url_state.put("jeu", opened)
     st.rerun()
-with right.form("pres_save_form", border=False):
-    name = st.text_input(t("presentation.deck_name", lang), value=deck_name or "", max_chars=slides.NAME_LENGTH)
-    if st.form_submit_button(t("presentation.deck_save", lang), icon=":material/save:"):
-        try:
-            saved_name = writes.save_deck(spec, name, user=auth.current_user())
-            st.session_state["pres_opened_deck"] = saved_name
-            url_state.put("jeu", saved_name)
-            st.success(t("presentation.deck_saved", lang, name=saved_name), icon=":material/check:")
-        except AtlasError as err:
-            st.error(err.message)
+analyst = auth.current_user()
+
+
+def save_deck(deck: slides.DeckSpec, name: str, replace: bool) -> None:
+    """Save as the analyst (its author); an existing name is replaced only once they said so."""
+    try:
+        saved_name = writes.save_deck(deck, name, user=analyst, replace=replace)
+    except writes.DeckExists as exists:
+        st.session_state["pres_replace"] = (deck, exists.name, exists.user_name, exists.created_at)
+        return
+    except AtlasError as err:
+        st.session_state["pres_save_error"] = err.message
+        return
+    st.session_state.pop("pres_replace", None)
+    st.session_state["pres_opened_deck"] = st.session_state["pres_deck_name_of"] = saved_name  # the field shows it already
+    url_state.put("jeu", saved_name)
+    st.session_state["pres_save_flash"] = t("presentation.deck_saved_by", lang, name=saved_name, user=analyst)
+
+
+with right:
+    if not analyst:  # viewing needs no login; saving a deck others will open needs the analyst role
+        st.info(t("presentation.deck_save_needs_login", lang), icon=":material/lock:")
+        st.page_link("pages/donnees.py", label=t("presentation.deck_login_link", lang), icon=":material/login:")
+    else:
+        # The name field follows the deck opened; a key keeps what is typed when the link changes.
+        if st.session_state.get("pres_deck_name_of") != deck_name:
+            st.session_state["pres_deck_name_of"] = deck_name
+            st.session_state["pres_deck_name"] = deck_name or ""
+        with st.form("pres_save_form", border=False):
+            name = st.text_input(t("presentation.deck_name", lang), max_chars=slides.NAME_LENGTH, key="pres_deck_name")
+            if st.form_submit_button(t("presentation.deck_save", lang), icon=":material/save:"):
+                save_deck(spec, name, replace=False)
+        if "pres_save_flash" in st.session_state:
+            st.success(st.session_state.pop("pres_save_flash"), icon=":material/check:")
+        if "pres_save_error" in st.session_state:
+            st.error(st.session_state.pop("pres_save_error"))
+        pending = st.session_state.get("pres_replace")
+        if pending:
+            pending_spec, pending_name, author, saved_at = pending
+            st.warning(t("presentation.deck_exists", lang, name=pending_name,
+                         user=author or t("presentation.deck_no_author", lang),
+                         date=fmt.date(saved_at, lang, "medium") if saved_at else "?"), icon=":material/warning:")
+            with st.container(horizontal=True):
+                st.button(t("presentation.deck_replace", lang, name=pending_name), type="primary", key="pres_replace_yes",
+                          on_click=save_deck, args=(pending_spec, pending_name, True))
+                st.button(t("presentation.deck_keep", lang), key="pres_replace_no",
+                          on_click=lambda: st.session_state.pop("pres_replace", None))
 
 st.header(t("presentation.changes_header", lang), divider="gray")
 found = changes.compute(run, chosen_ref, list(entities), list(countries))
@@ -226,7 +275,7 @@ for title_key, frame, lines, name in (
         st.caption(t("presentation.changes_nothing", lang))
         continue
     st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in lines(frame, lang)))
-    ui.downloads(frame, f"changements-{name}", lang, key=f"pres_changes_{name}")
+    ui.downloads(frame, f"changements-{name}", lang, key=f"pres_changes_{name}", title=t(title_key, lang))
 
 ui.sources(run("slides_sources", year_from=year_from, year_to=year_to, entities=entities, countries=countries).source, lang)
 ui.footer(lang)

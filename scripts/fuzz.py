@@ -174,8 +174,9 @@ HOSTILE_NUMBERS = (
 )
 
 
-def breaks_range(text: str) -> bool:
-    """Whether a number as written is non-finite or reaches 10^12 in absolute value (so refused)."""
+def breaks_range(text: str, column: str) -> bool:
+    """Whether a number as written breaks the contract in `column`: non-finite anywhere, or reaching
+    10^12 in absolute value in an amount (a column in euros); counts such as participants are not amounts."""
     cleaned = text.replace(" ", "").replace("€", "").replace("_", "")
     if re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?", cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")
@@ -185,7 +186,7 @@ def breaks_range(text: str) -> bool:
         value = float(cleaned)
     except ValueError:
         return False
-    return not math.isfinite(value) or abs(value) >= LIMIT
+    return not math.isfinite(value) or (column.endswith("_eur") and abs(value) >= LIMIT)
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -388,8 +389,8 @@ def m_number(rng, name, data):
             value = rng.choice(HOSTILE_NUMBERS)
             fields[j] = value
             lines[i] = _join_fields(fields, ending)
-            if breaks_range(value):
-                broken = f"« {value} » en {column} (non fini ou ≥ 10^12)"
+            if breaks_range(value, column):
+                broken = f"« {value} » en {column} (non fini, ou montant ≥ 10^12 €)"
     return b"".join(lines), broken
 
 
@@ -638,7 +639,7 @@ def xlsx_case(rng, seed, index):
                 replacements.append(value)
             else:
                 sheet[i][header.index(column)] = value
-            if breaks_range(str(value)):
+            if breaks_range(str(value), column):
                 broken = (broken + ", " if broken else "") + f"{str(value)[:20]} en {column}"
     elif variant == "blank_rows":
         sheet = [[None] * len(header)] * rng.randint(1, 3) + sheet
@@ -886,7 +887,7 @@ def x_value(rng, activities):
                         "+12.5", "1.5e3", "990000000000"])
     tx = rng.choice([tx for a in activities for tx in a.transactions])
     tx["value"] = value
-    broken = f"<value>{value}</value>" if breaks_range(value) else None
+    broken = f"<value>{value}</value>" if breaks_range(value, "amount_eur") else None
     if value == "990000000000":  # under 10^12 as written, over it in euros
         tx["currency"] = "GBP"
         tx["date"] = "2023-06-30"
@@ -1094,7 +1095,7 @@ def crs_case(rng, seed, index):
         value = rng.choice(["nan", "inf", "-inf", "1e300", "1e7", "-1e7", "9" * 400, "1e400", "0x10", "1 000", "1100000", "999999"])
         row[8 if row[8] else 9] = value
         kept = row[1] == "2" and row[3] in ("10", "80", "91") and row[7] in ("11", "12", "13", "19")
-        if kept and breaks_range(str(float(value) * 1e6) if _is_float(value) else value):
+        if kept and breaks_range(str(float(value) * 1e6) if _is_float(value) else value, "amount_eur"):
             broken = f"USD millions {value}"
     elif variant == "year" and rows:
         rng.choice(rows)[0] = rng.choice(["20x2", "1990", "", "2022.0", "99999"])

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from atlas.store import ROOT
 
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
@@ -76,6 +78,25 @@ def wait_idle(page, timeout: int = 60_000) -> None:
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
+
+
+def download(page, key: str) -> bytes:
+    """Click the download button whose Streamlit key is `key` and return the file's bytes."""
+    button = page.locator(f".st-key-{key} button").first  # with a help tooltip, Streamlit 1.67 draws a second, hidden copy
+    # Under a full run's load a click can land while the previous download's rerun is still on its
+    # way and be lost (seen: 1 of 7 downloads in a row); a person clicks again, so does this, twice at most.
+    for attempt in range(3):
+        button.scroll_into_view_if_needed()
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=40_000) as info:
+                button.click()
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    with open(info.value.path(), "rb") as f:
+        return f.read()
 
 
 def map_shapes(page, minimum: int = 150) -> int:

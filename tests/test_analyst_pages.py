@@ -213,7 +213,7 @@ def test_a_mission_without_participants_has_no_cost_per_participant(tmp_path):
 def test_mission_findings(fixture_db):
     by_organiser = frame(fixture_db, "missions_by", dimension="organiser", **ALL_MISSIONS)
     assert plain(charts.mission_costs(by_organiser, "organiser", "fr").layout.title.text) == (
-        "Par organisateur : hub.brussels porte 46 % du coût public net (100 000 € de coût total)"
+        "hub.brussels porte 46 % du coût public net des missions (100 000 € de coût total)"
     )
 
 

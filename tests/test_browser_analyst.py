@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from browser import errors_on, open_page, screenshot
+from browser import download, errors_on, open_page, screenshot
 
 
 def visit(browser, url):
@@ -16,25 +16,17 @@ def visit(browser, url):
     return page, outside
 
 
-def download(page, key: str) -> bytes:
-    """Click the download button whose Streamlit key is `key` and return the file's bytes."""
-    button = page.locator(f".st-key-{key} button")
-    button.scroll_into_view_if_needed()
-    with page.expect_download() as info:
-        button.click()
-    with open(info.value.path(), "rb") as f:
-        return f.read()
-
-
 def test_oda_page_downloads_belgium_against_the_target(server, browser):
     page, outside = visit(browser, f"{server}/aide-au-developpement")
     assert page.locator("h1").first.inner_text() == "Aide publique au développement"
     assert "à 1,5 Md € de l'objectif de 0,7 %" in page.locator("h3").first.inner_text().replace("\xa0", " ")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=60_000)
     screenshot(page, "oda")
-    lines = download(page, "oda_gni-csv").decode("utf-8-sig").splitlines()
-    assert lines[0] == "year;oda_eur;gni_eur;oda_gni;target_eur;gap_eur;preliminary;source"
-    assert lines[-1].startswith("2024;2745000000,0;610000000000,0;0,0045;4270000000,0;1525000000,0;True;")
+    lines = download(page, "oda_gni-csv").decode("utf-8-sig").replace("\xa0", " ").splitlines()
+    # The reader's file: headers in French, the ratio as the percentage shown, whole euros, oui/non.
+    assert lines[0] == ("Année;APD de la Belgique (€);RNB de la Belgique (€);APD/RNB (%);0,7 % du RNB (€);"
+                        "Manque pour atteindre 0,7 % (€);Provisoire;Source")
+    assert lines[-1].startswith("2024;2745000000;610000000000;0,45;4270000000;1525000000;oui;")
     assert errors_on(page) == [] and outside == []
     page.context.close()
 
@@ -44,14 +36,20 @@ def test_agreements_page_downloads_the_table_with_country_names(server, browser)
     assert page.locator("h1").first.inner_text() == "Accords de coopération"
     screenshot(page, "agreements")
     sheet = openpyxl.load_workbook(io.BytesIO(download(page, "agreements_table_dl-xlsx"))).active
-    table = list(sheet.values)
-    header = table[0]
-    assert header[:7] == ("agreement_id", "title", "partner", "partner_level", "country_iso3", "country_name", "entity")
-    got = {row[0]: dict(zip(header, row)) for row in table[1:]}
+    table = [tuple(v.replace("\xa0", " ") if isinstance(v, str) else v for v in row) for row in sheet.values]
+    # A block says what the table is, under which filters, from which data version; then the table.
+    assert sheet.title == "Données" and table[0][0] == "Tous les accords"
+    assert table[1][0] == "Filtres : Pays : République démocratique du Congo ; Statut : en vigueur"
+    assert table[3][0].startswith("Version des données : 1, du ")
+    header = table[6]
+    assert header[:6] == ("Identifiant de l'accord", "Intitulé", "Partenaire", "Niveau", "Pays", "Entité")
+    got = {row[0]: dict(zip(header, row)) for row in table[7:]}
     assert set(got) == {"WBI-COD-2006", "WAL-COD-2019"}  # RBC-COD-2016 has expired
-    assert got["WBI-COD-2006"]["country_name"] == "République démocratique du Congo"
-    assert got["WBI-COD-2006"]["budget_eur"] == 7500000  # a number, not text
-    assert got["WAL-COD-2019"]["expires_soon"] is True  # ends 22/05/2027
+    assert got["WBI-COD-2006"]["Pays"] == "République démocratique du Congo"
+    assert got["WBI-COD-2006"]["Statut"] == "en vigueur"
+    assert got["WBI-COD-2006"]["Budget (€)"] == 7500000  # a number, not text
+    assert sheet.cell(8, header.index("Budget (€)") + 1).number_format.replace("\xa0", " ") == '#,##0 "€"'
+    assert got["WAL-COD-2019"]["⚠ Échéance < 12 mois"] == "oui"  # ends 22/05/2027
     assert errors_on(page) == [] and outside == []
     page.context.close()
 
@@ -62,11 +60,11 @@ def test_missions_page_downloads_net_costs_in_dutch(server, browser):
     screenshot(page, "missions-nl")
     lines = download(page, "missions_table_dl-csv").decode("utf-8-sig").splitlines()
     header = lines[0].split(";")
-    assert header[:6] == ["mission_id", "title", "organiser", "entity", "country_iso3", "country_name"]
+    assert header[:6] == ["ID van de missie", "Titel", "Organisator", "Entiteit", "Land", "Stad"]
     morocco = dict(zip(header, next(line for line in lines if line.startswith("BEM-2018-MAR")).split(";")))
-    assert morocco["country_name"] == "Marokko"
+    assert (morocco["Land"], morocco["Soort"]) == ("Marokko", "koninklijk (prinselijk)")
     # 480 000 € − (322 SMEs × 100 € + 147 large firms × 300 €) = 403 700 €
-    assert (morocco["fees_eur"], morocco["net_cost_eur"]) == ("76300,0", "403700,0")
+    assert (morocco["Bijdragen (€)"], morocco["Netto overheidskosten (€)"]) == ("76300", "403700")
     assert len(lines) == 1 + 6  # the six royal missions
     assert errors_on(page) == [] and outside == []
     page.context.close()

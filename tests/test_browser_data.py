@@ -122,7 +122,8 @@ def test_analyst_uploads_previews_imports_and_rolls_back(data_server, browser):
     wait_idle(page)
     page.wait_for_timeout(1000)
     screenshot(page, "data-history")
-    page.get_by_role("button", name="Restaurer la version 1").click()
+    page.get_by_role("button", name="Voir ce que la restauration de la version 1 changerait").click()
+    page.get_by_role("button", name="Confirmer la restauration de la version 1").click()  # after seeing the change
     page.wait_for_selector("text=c'est la nouvelle version 3", timeout=60_000)
     wait_idle(page)
     assert errors_on(page) == []

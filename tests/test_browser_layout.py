@@ -40,7 +40,8 @@ def test_country_profile_labels_and_tables_fit(server, browser, width):
     page.locator("[data-testid=stMetric]").first.scroll_into_view_if_needed()
     screenshot(page, f"layout-country-cod-{width}")
     assert got["metrics"] == 6 and got["cut"] == []  # « Missions économiques » was cut at 1440
-    assert got["tables"] == 5 and got["sideways"] == []
+    # priority history, coming up, agreements, ODA sectors, who does what, projects, missions, offices
+    assert got["tables"] == 8 and got["sideways"] == []
     assert errors_on(page) == [] and outside == []
     page.context.close()
 

@@ -159,10 +159,11 @@ def test_both_pages_in_dutch_and_a_search_by_french_name(server, browser):
     page.context.close()
     page, outside = opened(browser, f"{server}/fiche-pays?lang=nl")
     assert page.locator("h1").first.inner_text() == "Landenfiche"
-    search = page.locator("[data-testid='stMain'] [data-testid='stSelectbox'] input").first
+    search = page.locator("[data-testid='stMain'] .acs input").first  # atlas.web.country_box
     search.click()
     search.press_sequentially("Maroc", delay=30)  # the French name, typed in the Dutch view
-    page.get_by_role("option", name="Maroc").first.click()  # « Add: Maroc »: free text, resolved to MAR
+    page.get_by_role("option", name="Marokko (MAR)").wait_for(timeout=30_000)  # listed in Dutch
+    search.press("Enter")
     wait_for_path(page, "pays=MAR")
     page.wait_for_function("document.querySelector('h1')?.innerText === 'Marokko'")
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)

@@ -10,7 +10,8 @@ import shapely
 from shapely.geometry import shape
 
 GEO = Path(__file__).resolve().parents[1] / "data" / "geo"
-COLUMNS = ["iso3", "iso2", "numeric", "name_fr", "name_nl", "name_en", "continent", "lat", "lon", "has_shape"]
+COLUMNS = ["iso3", "iso2", "numeric", "name_fr", "name_nl", "name_en", "continent", "lat", "lon", "has_shape",
+           "pop_est", "pop_year", "gdp_md_est", "gdp_year", "income_grp", "region_un"]
 # Belgian partner countries, Wallonie-Bruxelles partners, mission destinations and small states the app shows.
 MUST_HAVE_SHAPE = (
     "BEN BFA BDI COD GIN MLI MAR MOZ NER PSE RWA SEN TZA UGA HTI CAN ARM CHN DZA TUN KOR ESP FRA USA "
@@ -141,3 +142,12 @@ def test_antimeridian_stays_split(features):
         for polygon in shape(f["geometry"]).geoms:
             minx, _, maxx, _ = polygon.bounds
             assert maxx - minx < 180 or iso3 == "ATA", iso3
+
+
+def test_context_comes_from_natural_earth_110m_and_is_empty_for_small_states(rows):
+    # Natural Earth 4.0.0 (1:110m) attributes, as scripts/build_country_reference.py copies them.
+    assert [rows["COD"][c] for c in ("pop_est", "pop_year", "gdp_md_est", "gdp_year", "income_grp", "region_un")] == [
+        "83301151", "2017", "66010", "2016", "5. Low income", "Africa"]
+    assert rows["BEL"]["pop_est"] == "11491346" and rows["BEL"]["region_un"] == "Europe"
+    assert all(rows[iso3]["pop_est"] == "" for iso3 in ("CPV", "STP", "SGP", "MUS"))  # shapes from 1:50m, no attributes
+    assert sum(1 for r in rows.values() if r["pop_est"]) == 175

@@ -256,7 +256,9 @@ def test_history_compares_and_restores(page, fixture_db, write):
     assert summary.set_index("dataset").loc["missions"].tolist() == [1, 1, 0]
     assert "Connectez-vous comme analyste pour restaurer" in " ".join(c.value for c in page.caption)
     log_in(page)
-    page.button(key="data_restore").click().run()
+    page.button(key="data_restore").click().run()  # what the restore would change (tests/test_safety.py)
+    assert rows(fixture_db, "SELECT max(version) FROM _versions") == [(2,)]
+    page.button(key="data_restore_confirm").click().run()
     assert not page.exception
     assert plain(page.success[0].value).startswith("État de la version 1 restauré : c'est la nouvelle version 3")
     assert rows(fixture_db, "SELECT user_name, action FROM _versions WHERE version = 3 LIMIT 1") == [("Marie Dupont", "rollback")]

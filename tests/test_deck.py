@@ -40,7 +40,7 @@ def test_powerpoint_has_the_chosen_slides_titles_figures_and_footer(files):
     prs = Presentation(io.BytesIO(made.pptx))
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
     assert len(prs.slides) == 5  # the four chosen, then the sources
-    titles = [next(s.text_frame.text for s in page.shapes if s.name == "Titre") for page in prs.slides]
+    titles = [page.shapes.title.text for page in prs.slides]  # each in its title placeholder (tests/test_deck_files.py)
     assert titles[0] == "L'action internationale de la Wallonie, de Bruxelles et de la Fédération Wallonie-Bruxelles"
     assert titles[1].replace("\xa0", " ") == "L'APD de la Belgique atteint 0,44 % du RNB en 2023 (provisoire), à 1,6 Md € de l'objectif de 0,7 %"
     assert titles[3] == "2 accords en vigueur, 1 signé sur la période, 1 arrive à échéance d'ici un an"
@@ -50,10 +50,15 @@ def test_powerpoint_has_the_chosen_slides_titles_figures_and_footer(files):
     pictures = [[s for s in page.shapes if s.shape_type == 13] for page in prs.slides]  # 13: picture
     assert [len(p) for p in pictures] == [0, 1, 1, 0, 0]  # the ODA chart and the map
     for page in prs.slides:
-        footer = texts(page)[0]
+        footer = texts(page)[1]  # after the title: the reading order of a screen reader
         assert "données : version 1 du" in footer and "Données d'exemple" in footer
-    assert "Sources : accords de coopération" in texts(prs.slides[3])[0]
-    assert texts(prs.slides[4])[-1] == "fixture\nfixture exemple"
+    assert "Sources : accords de coopération" in texts(prs.slides[3])[1]
+    # The sources, grouped by dataset and kind (atlas/exports/sources.py), then a note.
+    assert texts(prs.slides[4])[2:] == [
+        "APD/RNB de la Belgique (OCDE CAD)\n• Documents : fixture\nAPD des entités\n• Documents : fixture\n"
+        "• Exemple illustratif, chiffres fictifs : 1 ligne d'APD, 2024\nPays prioritaires\n• Documents : fixture\n"
+        "Accords de coopération\n• Documents : fixture\n• Exemple illustratif, chiffres fictifs : 1 accord, 2024",
+        "Chaque chiffre garde sa source détaillée dans l'Atlas : tableaux et téléchargements de ses pages."]
 
 
 def test_pdf_pages_render_to_png(files, tmp_path):
@@ -128,7 +133,7 @@ def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path, monkeypat
 
 
 def test_command_line_writes_a_saved_deck(fixture_db, tmp_path):
-    writes.save_deck(slides.DeckSpec(("chiffres-cles", "missions"), 2023, 2026), "Comité", at=fixture_db)
+    writes.save_deck(slides.DeckSpec(("chiffres-cles", "missions"), 2023, 2026), "Comité", user="analyste", at=fixture_db)
     out, pdf = tmp_path / "pack.pptx", tmp_path / "pack.pdf"
     done = subprocess.run([sys.executable, "-m", "atlas", "deck", str(out), "--pdf", str(pdf), "--deck", "Comité",
                            "--db", str(fixture_db.path)], cwd=ROOT, capture_output=True, text=True)

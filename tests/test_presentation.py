@@ -201,7 +201,10 @@ def test_deck_link_round_trip_and_tampered_values(run):
 def test_saved_deck_reopens_and_is_not_a_data_version(fixture_db, run):
     spec = slides.DeckSpec(("carte", "accords"), 2022, 2024, ("Wallonie",), (), "v1")
     assert writes.save_deck(spec, "  Comité   de décembre ", user="analyste", at=fixture_db) == "Comité de décembre"
-    assert writes.save_deck(spec, "Comité de décembre", at=fixture_db) == "Comité de décembre"  # replaced, not doubled
+    with pytest.raises(writes.DeckExists):  # the same name again: asked first, never overwritten silently
+        writes.save_deck(spec, "Comité de décembre", user="analyste", at=fixture_db)
+    assert writes.save_deck(spec, "Comité de décembre", user="analyste", replace=True, at=fixture_db) == (
+        "Comité de décembre")  # replaced when asked, not doubled
     run = runner(fixture_db)
     assert Decks(fixture_db).frame().name.tolist() == ["Comité de décembre"]
     assert slides.load_deck(Decks(fixture_db).frame(), "Comité de décembre") == slides.DeckSpec(
@@ -210,7 +213,7 @@ def test_saved_deck_reopens_and_is_not_a_data_version(fixture_db, run):
     with pytest.raises(AtlasError):
         slides.load_deck(Decks(fixture_db).frame(), "inconnu")
     with pytest.raises(AtlasError):
-        writes.save_deck(spec, "   ", at=fixture_db)
+        writes.save_deck(spec, "   ", user="analyste", at=fixture_db)
 
 
 # --- The page in AppTest -----------------------------------------------------------------------
@@ -255,8 +258,8 @@ def test_page_projects_one_slide_and_moves_with_the_buttons(app):
 
 
 def test_page_opens_a_saved_deck_from_the_link(app, fixture_db):
-    writes.save_deck(slides.DeckSpec(("missions",), 2025, 2026), "Comité", at=fixture_db)
+    writes.save_deck(slides.DeckSpec(("missions",), 2025, 2026), "Comité", user="analyste", at=fixture_db)
     open_page(app, {"jeu": "Comité", "projeter": "1"})
-    assert plain(app.title[0].value).startswith("Par année : 2026 est l'année la plus coûteuse")
+    assert plain(app.title[0].value).startswith("2026 est l'année la plus coûteuse")  # a sentence, not « Par année : »
     open_page(app, {"jeu": "nulle part"})
     assert any("n'existe pas" in w.value for w in app.warning)

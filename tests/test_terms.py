@@ -126,7 +126,7 @@ def test_oda_page_in_english_names_sectors_and_channels_in_english(app):
     run_page(app, "pages/aide-au-developpement.py", lang="en")
     assert app.title[0].value == "Official development assistance"
     shown = headings(app)
-    assert "« Social infrastructure and services » receives 95 % of disbursements; largest sector: Basic health care (380.000 €)" in shown
+    assert "“Social infrastructure and services” receives 95 % of disbursements; largest sector: Basic health care (380.000 €)" in shown
     assert "NGO: the main channel of delivery, 68 % of disbursements" in shown
     labels = bar_labels(app)
     assert {"Basic health care", "Culture and recreation", "Primary education", "Multisector aid",
@@ -145,7 +145,7 @@ def test_oda_page_in_english_names_sectors_and_channels_in_english(app):
 def test_oda_page_in_dutch(app):
     run_page(app, "pages/aide-au-developpement.py", lang="nl")
     shown = headings(app)
-    assert any(h.startswith("« Sociale infrastructuur en diensten » ontvangt 95 %") and "Basisgezondheidszorg" in h
+    assert any(h.startswith("“Sociale infrastructuur en diensten” ontvangt 95 %") and "Basisgezondheidszorg" in h
                for h in shown)
     assert "Ngo: belangrijkste kanaal, 68 % van de uitbetalingen" in shown
     assert {"Bilateraal", "Multilateraal", "Multisectorale hulp"} <= bar_labels(app)

@@ -53,6 +53,85 @@ GROUP_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02
 TARGET = 0.007  # the UN/OECD target: ODA = 0.7 % of gross national income
 
 
+# --- Findings: sentences that must be true of the figure under them ---------------------------
+
+
+def name_list(names: list[str], lang: str, most: int = 3) -> str:
+    """« Australie, Brésil et Chine »; beyond `most`, « Australie, Brésil, Chine et 7 autres »."""
+    from babel.lists import format_list
+
+    if len(names) <= most:
+        return format_list(list(names), locale=lang)
+    return t("finding.and_others", lang, names=", ".join(names[:most]), n=len(names) - most)
+
+
+def leaders(labels, values) -> list:
+    """Every label whose value is the largest: one leader, or several tied (never one picked
+    among equals). Values equal to the cent count as tied."""
+    pairs = [(label, round(float(v), 2)) for label, v in zip(labels, values) if v == v and v is not None]
+    if not pairs:
+        return []
+    top = max(v for _, v in pairs)
+    return [label for label, v in pairs if v == top]
+
+
+def trend(values, tolerance: float) -> str:
+    """How a series moves, judged on all of it, not on its ends: 'steady' when no two values are
+    more than `tolerance` apart; 'up' when it never falls back by more than `tolerance` below an
+    earlier value and ends more than `tolerance` above its start; 'down' likewise; else 'mixed'."""
+    v = [float(x) for x in values]
+    if max(v) - min(v) <= tolerance:
+        return "steady"
+    drawdown = max(peak - x for peak, x in zip(_running(v, max), v))
+    runup = max(x - low for low, x in zip(_running(v, min), v))
+    if drawdown <= tolerance and v[-1] - v[0] > tolerance:
+        return "up"
+    if runup <= tolerance and v[0] - v[-1] > tolerance:
+        return "down"
+    return "mixed"
+
+
+def _running(values: list[float], pick) -> list[float]:
+    out, best = [], values[0]
+    for x in values:
+        best = pick(best, x)
+        out.append(best)
+    return out
+
+
+SHARE_TOLERANCE = 0.01  # one percentage point: below it a share is said steady, not rising or falling
+MONEY_TOLERANCE = 0.02  # of the largest amount: yearly amounts within it are said steady
+
+
+def series_finding(key: str, years, values, show, tolerance: float, lang: str) -> str:
+    """The sentence `key`_up, _down, _steady or _mixed says of a yearly series, chosen by `trend`
+    on every year; `show` formats a value. up/down name both ends; steady names its range (or its
+    one value); mixed names its lowest and highest years and the last one."""
+    years, values = [int(y) for y in years], [float(v) for v in values]
+    how = trend(values, tolerance)
+    low, high = values.index(min(values)), values.index(max(values))
+    words = {"start": show(values[0]), "start_year": years[0], "end": show(values[-1]), "end_year": years[-1],
+             "low": show(values[low]), "low_year": years[low], "high": show(values[high]), "high_year": years[high]}
+    if how == "steady" and words["low"] == words["high"]:
+        return t(f"{key}_flat", lang, value=words["low"], **words)
+    return t(f"{key}_{how}", lang, **words)
+
+
+def map_finding(values: pd.DataFrame, metric: str, years: str, show, lang: str) -> str:
+    """The map's heading: how many countries, and the first one, or the ones tied first, or that
+    every country has the same value (`values`: country_iso3, value; `show` formats a value)."""
+    names = [geo.country_name(c, lang) for c in values.country_iso3]
+    first = leaders(names, values.value)
+    words = {"metric": metric, "years": years, "countries": len(values), "value": show(values.value.max())}
+    if len(values) == 1:
+        return t("finding.map_one", lang, top=names[0], **words)
+    if len(first) == len(values):
+        return t("finding.map_all_equal", lang, **words)
+    if len(first) > 1:
+        return t("finding.map_tie", lang, leaders=name_list(sorted(first, key=geo.fold), lang), **words)
+    return t("map.finding", lang, top=first[0], **words)
+
+
 def _euro_affixes(lang: str) -> tuple[str, str]:
     # The locale puts the sign before (nl: « € 1.234 ») or after (fr: « 1 234 € ») the amount.
     prefix, _, suffix = fmt.money(0, lang).partition("0")
@@ -159,9 +238,9 @@ def oda_flows(df, lang: str) -> go.Figure:
     """Commitments and disbursements per year, side by side (queries/pages/oda_by_year.sql)."""
     paid = df[df.flow == "disbursement"]
     if len(paid) >= 2:
-        first, last = paid.iloc[0], paid.iloc[-1]
-        finding = t("oda.flows_finding", lang, start=fmt.money_short(first.amount_eur, lang), start_year=int(first.year),
-                    end=fmt.money_short(last.amount_eur, lang), end_year=int(last.year))
+        top = float(paid.amount_eur.abs().max())
+        finding = series_finding("oda.flows_finding", paid.year, paid.amount_eur, lambda v: fmt.money_short(v, lang),
+                                 MONEY_TOLERANCE * top, lang)
     elif len(paid) == 1:
         finding = t("oda.flows_finding_one", lang, amount=fmt.money_short(paid.iloc[0].amount_eur, lang),
                     year=int(paid.iloc[0].year))
@@ -234,7 +313,9 @@ def oda_sectors(df, lang: str) -> go.Figure:
 def oda_channels(df, lang: str) -> go.Figure:
     """Disbursements by channel of delivery (queries/pages/oda_by_channel.sql)."""
     labels = [c if isinstance(c, str) else t("oda.channel_unknown", lang) for c in channel_names(df, lang).channel]
-    finding = _share_finding("oda.channels_finding", lang, labels[0], df.share.iloc[0])
+    first = leaders(labels, df.amount_eur)
+    finding = (_share_finding("oda.channels_finding", lang, labels[0], df.share.iloc[0]) if len(first) == 1
+               else _share_finding("finding.channels_tie", lang, name_list(first, lang), df.share.iloc[0]))
     bars = [_hbar(labels, df.amount_eur, lang, BLUES[4])]
     return _figure(bars, finding, lang, height=_bars_height(len(df)), **_hbar_room(bars, lang), yaxis=HBAR_YAXIS)
 
@@ -247,13 +328,9 @@ def oda_priority_share(df, lang: str) -> go.Figure:
     elif len(shares) == 1:
         finding = t("oda.priority_finding_one", lang, share=fmt.percent(shares.priority_share.iloc[0], lang, 0),
                     year=int(shares.year.iloc[0]))
-    else:
-        first, last = shares.iloc[0], shares.iloc[-1]
-        change = last.priority_share - first.priority_share
-        key = ("oda.priority_finding_stable" if abs(change) < 0.015  # within rounding: say stable, not "falls"
-               else "oda.priority_finding_down" if change < 0 else "oda.priority_finding_up")
-        finding = t(key, lang, start=fmt.percent(first.priority_share, lang, 0), start_year=int(first.year),
-                    end=fmt.percent(last.priority_share, lang, 0), end_year=int(last.year))
+    else:  # judged on every year drawn: 85 % then 84 % with 96 % and 77 % between is no « stable »
+        finding = series_finding("oda.priority_finding", shares.year, shares.priority_share,
+                                 lambda v: fmt.percent(v, lang, 0), SHARE_TOLERANCE, lang)
     hover = [
         t("oda.priority_hover", lang, year=int(r.year), share=fmt.percent(r.priority_share, lang, 1),
           priority=fmt.money(r.priority_eur, lang), total=fmt.money(r.amount_eur, lang))
@@ -269,7 +346,9 @@ def oda_priority_share(df, lang: str) -> go.Figure:
 def oda_top_recipients(df, lang: str) -> go.Figure:
     """The largest recipient countries, priority countries in orange (queries/pages/oda_top_recipients.sql)."""
     names = [geo.country_name(c, lang) for c in df.country_iso3]
-    finding = t("oda.recipients_finding", lang, country=names[0], share=fmt.percent(df.share.iloc[0], lang, 0),
+    first = leaders(names, df.amount_eur)
+    finding = t("oda.recipients_finding" if len(first) == 1 else "finding.recipients_tie", lang,
+                country=name_list(first, lang), share=fmt.percent(df.share.iloc[0], lang, 0),
                 priority=int(df.priority.sum()), count=len(df))
     traces = []
     for priority, colour, name in ((True, PRIORITY, t("oda.recipient_priority", lang)),
@@ -382,17 +461,7 @@ def mission_costs(df, dimension: str, lang: str, limit: int = 15) -> go.Figure:
     else:
         rows = df.head(limit)
     labels = [_value_label(dimension, v, lang) for v in rows.value]
-    total_net = df.net_cost_eur.sum()
-    if dimension == "year":
-        top = rows.loc[rows.net_cost_eur.idxmax()]
-        finding = t("missions.costs_finding_year", lang, year=_value_label(dimension, top.value, lang),
-                    amount=fmt.money_short(top.net_cost_eur, lang), missions=int(top.missions))
-    else:
-        top = df.iloc[0]
-        finding = t(f"missions.costs_finding_{dimension}", lang, value=_value_label(dimension, top.value, lang),
-                    share=fmt.percent(top.cost_eur / df.cost_eur.sum() if df.cost_eur.sum() else None, lang, 0),
-                    net=fmt.percent(top.net_cost_eur / total_net if total_net else None, lang, 0),
-                    amount=fmt.money_short(top.cost_eur, lang))
+    finding = _mission_finding(df, rows, dimension, lang)
     traces = []
     vertical = dimension == "year"
     hover = [  # the same text on both parts of a bar
@@ -412,3 +481,29 @@ def mission_costs(df, dimension: str, lang: str, limit: int = 15) -> go.Figure:
     return _figure(traces, finding, lang, height=_bars_height(len(rows)) + 40, legend=True, barmode="stack",
                    xaxis=_money_axis(lang),
                    yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels, "automargin": True})
+
+
+def _mission_finding(df, rows, dimension: str, lang: str) -> str:
+    """A sentence on the missions' costs by `dimension` (rows: every year for 'year', else df)."""
+    total_net = df.net_cost_eur.sum()
+    if dimension == "year":
+        years = leaders(list(rows.value), rows.net_cost_eur)
+        top = rows[rows.value == years[0]].iloc[0]
+        if top.net_cost_eur <= 0:
+            return t("missions.costs_finding_year_none", lang)
+        if len(years) > 1:
+            return t("missions.costs_finding_year_tie", lang, years=name_list([str(int(y)) for y in years], lang),
+                     amount=fmt.money_short(top.net_cost_eur, lang))
+        missions = int(top.missions)
+        return t("missions.costs_finding_year", lang, year=int(top.value), amount=fmt.money_short(top.net_cost_eur, lang),
+                 missions=plural("missions.count", missions, lang, n=missions))
+    top = df.iloc[0]
+    words = dict(value=_value_label(dimension, top.value, lang),
+                 share=fmt.percent(top.cost_eur / df.cost_eur.sum() if df.cost_eur.sum() else None, lang, 0),
+                 net=fmt.percent(top.net_cost_eur / total_net if total_net else None, lang, 0),
+                 amount=fmt.money_short(top.cost_eur, lang))
+    if dimension == "country":  # « the costliest destination »: said of one only when it is alone
+        first = leaders([_value_label(dimension, v, lang) for v in df.value], df.cost_eur)
+        if len(first) > 1:
+            return t("missions.costs_finding_country_tie", lang, values=name_list(first, lang), amount=words["amount"])
+    return t(f"missions.costs_finding_{dimension}", lang, **words)

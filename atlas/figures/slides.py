@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas.errors import AtlasError
+from atlas.exports.sources import Cited
 from atlas.figures import charts, maps
 from atlas.figures import since_last_meeting as changes
 from atlas.geography import countries as geo
@@ -90,9 +91,10 @@ class Deck:
     spec: DeckSpec
     slides: list[Slide]
     footer: str  # the data version, on every slide and page
-    sources: list[str]  # every distinct source behind the deck, listed on its last page
+    sources: list[str]  # every distinct source behind the deck
     sample: bool  # some rows are illustrative (« exemple »)
     lang: str
+    cited: list[Cited] = field(default_factory=list)  # the sources by dataset, said on the files' last page
 
 
 # --- Saved decks --------------------------------------------------------------------------------
@@ -241,9 +243,10 @@ def map_slide(run: Runner, spec: DeckSpec, lang: str, today: dt.date) -> Slide:
     if values.empty:
         title = t("presentation.map.title_none", lang, start=spec.year_from, end=spec.year_to)
     else:
-        top = values.iloc[0]
-        title = t("presentation.map.title", lang, count=len(values), start=spec.year_from, end=spec.year_to,
-                  country=geo.country_name(top.country_iso3, lang), amount=fmt.money_short(top.value, lang))
+        first = charts.leaders([geo.country_name(c, lang) for c in values.country_iso3], values.value)
+        title = t("presentation.map.title" if len(first) == 1 else "finding.deck_map_tie", lang, count=len(values),
+                  start=spec.year_from, end=spec.year_to, country=charts.name_list(first, lang),
+                  amount=fmt.money_short(values.value.max(), lang))
     fig = maps.choropleth_map(values, lang, legend=t("map.oda_legend", lang), hover=t("map.oda_hover", lang), money=True,
                               priorities=priorities[["country_iso3", "entities"]], partners=partners)
     fig.update_layout(font={"size": 18}, legend={"font": {"size": 18}}, margin={"l": 0, "r": 0, "t": 0, "b": 0})
@@ -388,7 +391,9 @@ def slide_sources(slide: Slide, lang: str) -> str:
 def build_deck(run: Runner, spec: DeckSpec, lang: str, today: dt.date) -> Deck:
     """Every slide of `spec`, resolved, with the footer and the sources of the take-away files."""
     spec = resolve(spec, run, today)
-    sources = run("slides_sources", **_params(spec, *FILTERS)).source.tolist()
+    found = run("slides_sources", **_params(spec, *FILTERS))
+    cited = [Cited(r.source, r.dataset, int(r.rows), *(int(y) if pd.notna(y) else None for y in (r.year_from, r.year_to)),
+                   r.entity if isinstance(r.entity, str) else None) for r in found.itertuples()]
     sample = bool(run("sample_rows").sample_rows.iloc[0])
     slides = [build_slide(s, run, spec, lang, today) for s in spec.slides]
-    return Deck(spec, slides, footer(run, lang), sources, sample, lang)
+    return Deck(spec, slides, footer(run, lang), sorted(set(found.source)), sample, lang, cited)

@@ -67,7 +67,7 @@ CHUNK = 1 << 20
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 HEADER = [
     "entity", "year", "country_iso3", "sector_code", "channel", "project", "flow", "amount_eur",
-    "source", "region", "currency", "amount_original", "exchange_rate",
+    "source", "region", "currency", "amount_original", "exchange_rate", "activity_id",
 ]
 # Children of <iati-activity> that the conversion reads; every other element is dropped unread.
 WANTED = frozenset((
@@ -622,7 +622,7 @@ class _Reader:
                     continue  # a share too small for a cent: no row of 0 €
                 add((
                     flow.line, entity, year_text, iso3, sector, activity.channel, title, flow.flow,
-                    _cents(eur), source, region, flow.currency, _cents(orig), per_euro,
+                    _cents(eur), source, region, flow.currency, _cents(orig), per_euro, activity.identifier or None,
                 ))
             self.kept += 1
 

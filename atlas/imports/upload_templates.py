@@ -57,6 +57,7 @@ DESCRIPTIONS = {
     "currency": "devise d'origine, code ISO 4217",
     "amount_original": "montant dans la devise d'origine",
     "exchange_rate": "unités de la devise d'origine pour un euro",
+    "activity_id": "identifiant de l'activité IATI (un projet)",
     "oda_eur": "APD totale de la Belgique en euros",
     "gni_eur": "revenu national brut en euros",
     "preliminary": "chiffre provisoire ?",
@@ -95,7 +96,7 @@ EXAMPLES = {
         "entity": "Wallonie", "year": "2024", "country_iso3": "COD", "sector_code": "12220",
         "channel": "ONG", "project": "Santé de base Kinshasa", "flow": "disbursement",
         "amount_eur": "125 000,50", "source": "rapport annuel 2024", "region": "", "currency": "",
-        "amount_original": "", "exchange_rate": "",
+        "amount_original": "", "exchange_rate": "", "activity_id": "",
     },
     "oda_national": {
         "year": "2023", "oda_eur": "2 640 000 000", "gni_eur": "600 000 000 000", "preliminary": "true",

@@ -16,10 +16,21 @@ import tempfile
 
 import pandas as pd
 
+from atlas.errors import AtlasError
 from atlas.store.paths import decks_path
 from atlas.store.snapshots import Database, file_stamp
 
 COLUMNS = ["name", "slides", "filters", "created_at", "user_name"]
+
+
+class DeckExists(AtlasError):
+    """A deck of that name is saved already: replacing it must be asked for (replace=True)."""
+
+    def __init__(self, name: str, user_name: str | None, created_at: str | None):
+        self.name, self.user_name, self.created_at = name, user_name, created_at
+        by = f" par {user_name}" if user_name else ""
+        super().__init__(f"un jeu de diapositives s'appelle déjà « {name} » (enregistré{by}) : "
+                         "remplacez-le explicitement ou choisissez un autre nom.")
 
 
 class Decks:
@@ -57,10 +68,16 @@ class Decks:
         decks["created_at"] = pd.to_datetime(decks["created_at"])
         return decks.sort_values(["created_at", "name"], ascending=[False, True], ignore_index=True)
 
-    def save(self, name: str, slides: list[str], filters: dict, user: str | None = None) -> None:
-        """Save (or replace) the deck `name`."""
+    def save(self, name: str, slides: list[str], filters: dict, user: str | None = None, replace: bool = False) -> None:
+        """Save the deck `name`. One of that name is replaced only when `replace` says so; otherwise
+        DeckExists is raised, checked under the lock (two people saving the same name at once:
+        the second is asked, never silently overwrites the first)."""
         with self.db.lock():
-            decks = [d for d in self._read() if d["name"] != name]
+            found = self._read()
+            same = [d for d in found if d["name"] == name]
+            if same and not replace:
+                raise DeckExists(name, same[0].get("user_name"), same[0].get("created_at"))
+            decks = [d for d in found if d["name"] != name]
             decks.append({"name": name, "slides": json.dumps(slides), "filters": json.dumps(filters),
                           "created_at": dt.datetime.now().isoformat(timespec="microseconds"), "user_name": user})
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)

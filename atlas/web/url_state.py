@@ -15,6 +15,7 @@ import streamlit as st
 
 from atlas.figures import since_last_meeting as changes
 from atlas.figures.slides import PARAMS, SLIDES, DeckSpec
+from atlas.web import view
 from atlas.words.i18n import t
 
 SEPARATOR = "~"  # between several values: never part of a code or an entity name
@@ -143,17 +144,20 @@ def many_filter(state, param: str, label: str, options, lang: str, key: str, for
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
     chosen = container.multiselect(label, options, key=key, format_func=format_func, placeholder=t("app.filter_all", lang))
     put(param, encode_many(chosen) or None)
+    view.note_filter(label, ", ".join(str(format_func(c)) for c in chosen))  # for the downloads' first block
     return chosen
 
 
 def year_filter(state, param: str, label: str, bounds: tuple[int, int], key: str, container=st) -> tuple[int, int]:
     """A year-range slider seeded once from the link (?param=2018-2024) and written back to it."""
     if bounds[0] == bounds[1]:  # a slider needs two distinct ends
+        view.note_filter(label, str(bounds[0]))
         return bounds
     if key not in st.session_state:
         st.session_state[key] = state.year_range(param, bounds)
     years = container.slider(label, bounds[0], bounds[1], key=key, step=1)
     put(param, encode_year_range(years), default=encode_year_range(bounds))
+    view.note_filter(label, f"{int(years[0])}–{int(years[1])}")
     return int(years[0]), int(years[1])
 
 
@@ -163,6 +167,7 @@ def text_filter(param: str, label: str, key: str, container=st, max_chars: int =
         st.session_state[key] = (get(param) or "")[:max_chars]
     text = container.text_input(label, key=key, max_chars=max_chars).strip()
     put(param, text or None)
+    view.note_filter(label, text)
     return text
 
 

@@ -4,8 +4,10 @@ decks, called by the pages and the command line alike, and nothing else writes.
     build, ensure_database      the database from the shipped sample; brought to this code's schema
     preview_upload, load_upload an upload checked, its change shown, then exactly that file imported
     load                        a file from the command line, validated and imported as a version
-    rollback                    every dataset as it was at a version, imported as a new version
-    save_deck                   a committee deck saved by name (data/atlas.decks.json)
+    preview_rollback, rollback  what restoring a version would change, shown; then every dataset
+                                as it was at that version, imported as a new version
+    save_deck                   a committee deck saved by name (data/atlas.decks.json), by an
+                                analyst; an existing name is replaced only when asked
     compare, history            what separates two versions, the version log (read-only, beside the
                                 writes they describe)
 
@@ -24,13 +26,14 @@ from functools import lru_cache
 from atlas.errors import AtlasError
 from atlas.figures.slides import DeckSpec, clean_name
 from atlas.store import Change, Database
-from atlas.store.decks import Decks
+from atlas.store.decks import DeckExists, Decks
 from atlas.writes import versions
-from atlas.writes.versions import MODES, Diff, LoadResult, Preview, Refused, Stale
+from atlas.writes.versions import MODES, Diff, LoadResult, Preview, Refused, RestorePreview, Stale
 
 __all__ = [
-    "MODES", "Change", "Diff", "LoadResult", "Preview", "Refused", "Stale", "build", "compare", "ensure_database",
-    "history", "load", "load_upload", "preview_upload", "rollback", "save_deck",
+    "MODES", "Change", "DeckExists", "Diff", "LoadResult", "Preview", "Refused", "RestorePreview", "Stale", "build",
+    "compare", "ensure_database", "history", "load", "load_upload", "preview_rollback", "preview_upload", "rollback",
+    "save_deck",
 ]
 
 Where = Database | str | os.PathLike | None
@@ -76,6 +79,10 @@ def load_upload(name: str, data: bytes, file_name: str, previewed: Preview, user
     return versions.load_upload(_db(at), name, data, file_name, previewed, user, force=force)
 
 
+def preview_rollback(version: int, at: Where = None) -> RestorePreview:
+    return versions.preview_rollback(_db(at), version)
+
+
 def rollback(version: int, user: str | None = None, base_version: int | None = None,
              at: Where = None) -> tuple[int, dict[str, Change]]:
     return versions.rollback(_db(at), version, user=user, base_version=base_version)
@@ -89,10 +96,14 @@ def history(at: Where = None) -> list[tuple]:
     return versions.history(_db(at))
 
 
-def save_deck(spec: DeckSpec, name: str, user: str | None = None, at: Where = None) -> str:
-    """Save (or replace) the deck `name`: a write beside the database, never a data version."""
+def save_deck(spec: DeckSpec, name: str, user: str | None, replace: bool = False, at: Where = None) -> str:
+    """Save the deck `name` as `user`'s (its author): a write beside the database, never a data
+    version. Saving needs an analyst (`user`, from the login); a deck of that name is replaced
+    only with `replace=True`, otherwise DeckExists says who saved it, and nothing is written."""
+    if not (user or "").strip():
+        raise AtlasError("enregistrer un jeu de diapositives demande le rôle d'analyste : connectez-vous d'abord.")
     name = clean_name(name)
     if not spec.slides:
         raise AtlasError("choisissez au moins une diapositive avant d'enregistrer.")
-    Decks(_db(at)).save(name, list(spec.slides), spec.filters(), user=user)
+    Decks(_db(at)).save(name, list(spec.slides), spec.filters(), user=user.strip(), replace=replace)
     return name

@@ -39,14 +39,20 @@ class Refused(AtlasError):
     """A valid file whose import would remove too much without --force."""
 
 
-def refusal(name: str, before: int, change: Change) -> str | None:
-    """Why an import needs an explicit confirmation (it removes more than half the rows), or None."""
+# How each door confirms an import the guard stopped: the command line's option, the page's box.
+CONFIRM_ON_COMMAND_LINE = "relancez la commande avec l'option --force"
+CONFIRM_ON_PAGE = "cochez la case de confirmation sous l'aperçu, puis confirmez l'import"
+
+
+def refusal(name: str, before: int, change: Change, confirm: str = CONFIRM_ON_COMMAND_LINE) -> str | None:
+    """Why an import needs an explicit confirmation (it removes more than half the rows), or None;
+    `confirm` says how to give it where the person is (the page shows its own words, translated)."""
     if before == 0 or change.removed <= before / 2:
         return None
     return (
         f"cet import supprimerait {change.removed} des {before} lignes de {name} (plus de la moitié) : "
         "refusé. Vérifiez le fichier et le mode (upsert et years ne suppriment que ce qu'ils remplacent) ; "
-        "si c'est voulu, confirmez (option --force en ligne de commande)."
+        f"si c'est voulu, {confirm}."
     )
 
 
@@ -83,6 +89,7 @@ def load(
     file_name: str | None = None,
     expected_sha256: str | None = None,
     base_version: int | None = None,
+    confirm: str = CONFIRM_ON_COMMAND_LINE,
 ) -> LoadResult:
     """Validate the file, then import it in one transaction as a new version.
 
@@ -101,10 +108,10 @@ def load(
         sha = pool.submit(dbmod.sha256_of, path)
         if expected_sha256 is not None and sha.result() != expected_sha256:
             raise Stale("le fichier n'est plus celui de l'aperçu (empreinte SHA-256 différente) : rien n'a été importé ; refaites l'aperçu.")
-        return _load(db, ds, path, mode, force, user, file_name, sha, base_version)
+        return _load(db, ds, path, mode, force, user, file_name, sha, base_version, confirm)
 
 
-def _load(db, ds, path, mode, force, user, file_name, sha: Future, base_version) -> LoadResult:
+def _load(db, ds, path, mode, force, user, file_name, sha: Future, base_version, confirm) -> LoadResult:
     """`load` once the file's SHA-256 is under way (`sha`), waited for only to record the version."""
     result = LoadResult(Report(ds.name, file_name or Path(path).name))
     try:
@@ -117,7 +124,7 @@ def _load(db, ds, path, mode, force, user, file_name, sha: Future, base_version)
             result.report, version, before, change = _import(con, ds, path, mode, file_name)
             if change is None:
                 raise _Invalid  # leaves the published database untouched
-            reason = refusal(ds.name, before, change)
+            reason = refusal(ds.name, before, change, confirm)
             if reason and not force:
                 raise Refused(reason)
             dbmod.record_version(
@@ -154,7 +161,7 @@ class Preview:
     rows_before: int = 0
     rows_after: int = 0
     diff: Diff | None = None
-    refusal: str | None = None  # set when the import needs an explicit confirmation (--force)
+    refusal: str | None = None  # set when the import needs an explicit confirmation (the page's box)
     replaced: list[dict] = field(default_factory=list)  # a `years` import: see `replaced_scope`
 
     @property
@@ -180,7 +187,7 @@ def preview(
         if change is None:
             return result
         result.rows_before, result.rows_after = before, _count(con, ds.name)
-        result.refusal = refusal(ds.name, before, change)
+        result.refusal = refusal(ds.name, before, change, CONFIRM_ON_PAGE)
         result.diff = diff(con, ds, version - 1, version)
         if mode == "years":
             result.replaced = replaced_scope(con, ds, version)
@@ -301,6 +308,32 @@ def build(db: Database, sample_dir: Path = SAMPLE_DIR) -> int:
     return version
 
 
+@dataclass
+class RestorePreview:
+    """What restoring `version` would change, dataset by dataset, from the published `base_version`."""
+
+    version: int
+    base_version: int
+    diffs: dict[str, Diff]
+
+    @property
+    def total(self) -> int:
+        return sum(d.change.total for d in self.diffs.values())
+
+
+def preview_rollback(db: Database, version: int) -> RestorePreview:
+    """What `rollback(version)` would change, computed on one read of the published file and
+    writing nothing; confirming with base_version=preview.base_version restores exactly that."""
+    con = db.reader()
+    try:
+        last = dbmod.next_version(con) - 1
+        if not 1 <= version <= last:
+            raise AtlasError(f"la version {version} n'existe pas : les versions vont de 1 à {last}.")
+        return RestorePreview(version, last, {ds.name: diff(con, ds, last, version) for ds in DATASETS.values()})
+    finally:
+        con.close()
+
+
 def rollback(
     db: Database, version: int, user: str | None = None, base_version: int | None = None
 ) -> tuple[int, dict[str, Change]]:
@@ -364,5 +397,5 @@ def load_upload(db: Database, name: str, data: bytes, file_name: str, previewed:
     with _upload_file(data, file_name) as path:
         return load(
             db, name, path, mode=previewed.mode, force=force, user=user, file_name=file_name,
-            expected_sha256=previewed.sha256, base_version=previewed.base_version,
+            expected_sha256=previewed.sha256, base_version=previewed.base_version, confirm=CONFIRM_ON_PAGE,
         )

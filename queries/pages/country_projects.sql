@@ -1,0 +1,43 @@
+-- Grain: one row per project of the ODA to the country $iso3, all years. A project is the IATI
+-- activity when its rows came from IATI (activity_id), else the pair (entity, project); rows with
+-- neither form one group per entity whose title is NULL (« sans projet »).
+-- sector_code and channel: the one carrying the largest part of the project's amounts (absolute
+-- values, commitments and disbursements; ties by code); sectors and channels count the distinct
+-- ones (more than 1: the page says « plusieurs »). Sector names are those of
+-- data/reference/dac_sectors.csv in French, Dutch and English (for i18n.localize).
+-- Columns: project_key, activity_id, title, entity, sector_code, sector_name, sector_name_nl,
+-- sector_name_en, sectors, channel, channels, first_year, last_year, committed_eur, disbursed_eur,
+-- source, sources. Ordered by disbursements, largest first.
+WITH rows_of AS (
+    SELECT coalesce('iati:' || activity_id, entity || ' | ' || coalesce(project, '')) AS project_key,
+           activity_id, project, entity, sector_code, channel, year, flow, amount_eur, source
+    FROM oda
+    WHERE country_iso3 = $iso3
+), sector_weights AS (
+    SELECT project_key, sector_code, sum(abs(amount_eur)) AS weight FROM rows_of GROUP BY ALL
+), channel_weights AS (
+    SELECT project_key, channel, sum(abs(amount_eur)) AS weight FROM rows_of GROUP BY ALL
+), largest_sector AS (
+    SELECT project_key, list(sector_code ORDER BY weight DESC, sector_code NULLS LAST)[1] AS sector_code,
+           count(sector_code) AS sectors
+    FROM sector_weights GROUP BY project_key
+), largest_channel AS (
+    SELECT project_key, list(channel ORDER BY weight DESC, channel NULLS LAST)[1] AS channel,
+           count(channel) AS channels
+    FROM channel_weights GROUP BY project_key
+), projects AS (
+    SELECT project_key, min(activity_id) AS activity_id, max(project) AS title, min(entity) AS entity,
+           min(year) AS first_year, max(year) AS last_year,
+           coalesce(sum(amount_eur) FILTER (WHERE flow = 'commitment'), 0) AS committed_eur,
+           coalesce(sum(amount_eur) FILTER (WHERE flow = 'disbursement'), 0) AS disbursed_eur,
+           min(source) AS source, count(DISTINCT source) AS sources
+    FROM rows_of GROUP BY project_key
+)
+SELECT p.project_key, p.activity_id, p.title, p.entity, s.sector_code, d.name_fr AS sector_name,
+       d.name_nl AS sector_name_nl, d.name_en AS sector_name_en, s.sectors, c.channel, c.channels,
+       p.first_year, p.last_year, p.committed_eur, p.disbursed_eur, p.source, p.sources
+FROM projects p
+JOIN largest_sector s USING (project_key)
+JOIN largest_channel c USING (project_key)
+LEFT JOIN dac_sectors d ON CAST(d.code AS VARCHAR) = s.sector_code
+ORDER BY p.disbursed_eur DESC, p.committed_eur DESC, p.project_key
