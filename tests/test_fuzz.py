@@ -85,8 +85,10 @@ def test_data_lines_and_mixed_encodings():
     assert fuzz.mixes_encodings("café ".encode() + "déjà".encode("cp1252"))
     assert not fuzz.mixes_encodings("déjà".encode("cp1252"))
     assert not fuzz.mixes_encodings("déjà".encode())
-    assert fuzz.breaks_range("1e300") and fuzz.breaks_range("-inf") and fuzz.breaks_range("1 000 000 000 000")
-    assert not fuzz.breaks_range("999999999999") and not fuzz.breaks_range("12,5")
+    assert fuzz.breaks_range("1e300", "amount_eur") and fuzz.breaks_range("-inf", "participants_sme")
+    assert fuzz.breaks_range("1 000 000 000 000", "cost_eur")
+    assert not fuzz.breaks_range("999999999999", "amount_eur") and not fuzz.breaks_range("12,5", "amount_eur")
+    assert not fuzz.breaks_range("1000000000000", "participants_sme")  # a count, not an amount: unbounded
 
 
 def _case(data: bytes):
