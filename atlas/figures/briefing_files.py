@@ -9,16 +9,12 @@ then prints the PDF (starting chromium costs seconds). Nothing here touches the 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import html
 import io
 import math
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,6 +22,7 @@ import plotly.graph_objects as go
 from atlas.exports import spreadsheets
 from atlas.figures.briefing import TEXT_WIDTH_MM, Briefing, Column, Table
 from atlas.figures.charts import EMPTY_TOPOJSON
+from atlas.figures.deck_files import print_html, run_async
 from atlas.words.i18n import plural, t
 
 PAGE_MM = (210, 297)  # A4
@@ -63,7 +60,7 @@ def build_files(briefing: Briefing, kinds: tuple[str, ...] = ("docx", "pdf", "xl
     if "docx" in kinds or "pdf" in kinds:
         figures = [s.chart for s in briefing.charts]
         page_of = (lambda imgs: to_html(briefing, imgs)) if "pdf" in kinds else None
-        images, pdf = _run(_session(figures, page_of))
+        images, pdf = run_async(_session(figures, page_of))
     return Files(
         to_docx(briefing, images) if "docx" in kinds else None, pdf,
         to_xlsx(briefing) if "xlsx" in kinds else None, time.perf_counter() - started,
@@ -101,40 +98,19 @@ FOOTER_TEMPLATE = ('<div style="width:100%;font:9px Arial,sans-serif;color:#4d4d
 
 
 async def _print_pdf(browser, page: str) -> bytes:
-    """Print the HTML `page` on A4 in the browser kaleido already started (no second chromium)."""
+    """Print the HTML `page` on A4, with its footer, in the browser kaleido already started."""
     inches = MARGIN_MM / 25.4
-    with tempfile.TemporaryDirectory(prefix="atlas-briefing-") as tmp:
-        path = Path(tmp) / "note.html"
-        path.write_text(page, encoding="utf-8")
-        footer = _footer_of(page)
-        tab = await browser.create_tab("")
-        try:
-            await tab.send_command("Page.enable")
-            loaded = tab.subscribe_once("Page.loadEventFired")
-            await tab.send_command("Page.navigate", params={"url": path.as_uri()})
-            await loaded
-            answer = await tab.send_command("Page.printToPDF", params={
-                "printBackground": True, "paperWidth": PAGE_MM[0] / 25.4, "paperHeight": PAGE_MM[1] / 25.4,
-                "marginTop": inches, "marginBottom": inches, "marginLeft": inches, "marginRight": inches,
-                "displayHeaderFooter": True, "headerTemplate": "<span></span>",
-                "footerTemplate": FOOTER_TEMPLATE.format(m=MARGIN_MM, left=footer),
-            })
-        finally:
-            await browser.close_tab(tab)
-    if "error" in answer:
-        raise RuntimeError(f"chromium could not print the briefing: {answer['error']}")
-    return base64.b64decode(answer["result"]["data"])
+    return await print_html(
+        browser, page, "briefing", paperWidth=PAGE_MM[0] / 25.4, paperHeight=PAGE_MM[1] / 25.4,
+        marginTop=inches, marginBottom=inches, marginLeft=inches, marginRight=inches,
+        displayHeaderFooter=True, headerTemplate="<span></span>",
+        footerTemplate=FOOTER_TEMPLATE.format(m=MARGIN_MM, left=_footer_of(page)),
+    )
 
 
 def _footer_of(page: str) -> str:
     start = page.index('<meta name="footer" content="') + len('<meta name="footer" content="')
     return page[start:page.index('"', start)]
-
-
-def _run(coroutine):
-    # Streamlit or a test may already run an event loop in this thread: use a thread of our own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def footer_text(briefing: Briefing) -> str:

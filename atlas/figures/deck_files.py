@@ -205,10 +205,12 @@ async def _session(figures: list[tuple[go.Figure, int, int]], page_of=None) -> t
     return images, pdf
 
 
-async def _print_pdf(browser, page: str) -> bytes:
-    """Print the HTML `page` to PDF in the browser kaleido already started (no second chromium)."""
-    with tempfile.TemporaryDirectory(prefix="atlas-deck-") as tmp:
-        path = Path(tmp) / "deck.html"
+async def print_html(browser, page: str, what: str, **options) -> bytes:
+    """Print the HTML `page` to PDF in the browser kaleido already started (no second chromium).
+
+    `options` are Chrome's Page.printToPDF parameters; `what` names the document in an error."""
+    with tempfile.TemporaryDirectory(prefix=f"atlas-{what}-") as tmp:
+        path = Path(tmp) / f"{what}.html"
         path.write_text(page, encoding="utf-8")
         tab = await browser.create_tab("")
         try:
@@ -216,18 +218,20 @@ async def _print_pdf(browser, page: str) -> bytes:
             loaded = tab.subscribe_once("Page.loadEventFired")
             await tab.send_command("Page.navigate", params={"url": path.as_uri()})
             await loaded
-            answer = await tab.send_command("Page.printToPDF", params={
-                "printBackground": True, "preferCSSPageSize": True,
-                "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0,
-            })
+            answer = await tab.send_command("Page.printToPDF", params={"printBackground": True, **options})
         finally:
             await browser.close_tab(tab)
     if "error" in answer:
-        raise RuntimeError(f"chromium could not print the deck: {answer['error']}")
+        raise RuntimeError(f"chromium could not print the {what}: {answer['error']}")
     return base64.b64decode(answer["result"]["data"])
 
 
-def _run(coroutine):
+async def _print_pdf(browser, page: str) -> bytes:
+    return await print_html(browser, page, "deck", preferCSSPageSize=True,
+                            marginTop=0, marginBottom=0, marginLeft=0, marginRight=0)
+
+
+def run_async(coroutine):
     # Streamlit or a test may already run an event loop in this thread: use a thread of our own.
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
@@ -235,7 +239,7 @@ def _run(coroutine):
 
 def render_pngs(figures: list[tuple[go.Figure, int, int]]) -> list[bytes]:
     """PNG images of (figure, width, height), rendered in one chromium session."""
-    return _run(_session(figures))[0] if figures else []
+    return run_async(_session(figures))[0] if figures else []
 
 
 def figure_png(fig: go.Figure, width: int = WIDTH, height: int = HEIGHT) -> bytes:
@@ -259,7 +263,7 @@ def build_files(deck: Deck, pdf: bool = True, made: dt.datetime | None = None) -
     layouts = [layout(deck, s, i + 1, len(slides)) for i, s in enumerate(slides)]
     charts = [(s.chart, b.w, b.h) for s, boxes in zip(slides, layouts) for b in boxes if b.kind == "chart"]
     page_of = (lambda images: to_html(layouts, images, deck.lang, file_title(deck))) if pdf else None
-    images, pdf_bytes = _run(_session(charts, page_of))
+    images, pdf_bytes = run_async(_session(charts, page_of))
     if pdf_bytes is not None:
         pdf_bytes = with_pdf_metadata(pdf_bytes, deck, made)
     return Files(to_pptx(layouts, images, deck, made), pdf_bytes, time.perf_counter() - started)
