@@ -52,8 +52,11 @@ if not gni.empty:
                     help=t("oda.kpi_gap_help", lang))
 ui.chart(gni, charts.oda_gni, lang, "apd-rnb-objectif-0-7", key="oda_gni", caption=t("oda.gni_caption", lang))
 
+flows = queries.frame("oda_by_year", **filters)
+if flows.empty:  # then every chart below is empty too
+    ui.empty_selection(lang)
 st.header(t("oda.entities_header", lang), divider="gray")
-ui.chart(queries.frame("oda_by_year", **filters), charts.oda_flows, lang, "apd-entites-par-annee", key="oda_flows",
+ui.chart(flows, charts.oda_flows, lang, "apd-entites-par-annee", key="oda_flows",
          caption=t("oda.flows_caption", lang))
 ui.chart(charts.sector_names(queries.frame("oda_by_sector", **filters), lang), charts.oda_sectors, lang, "apd-par-secteur",
          key="oda_sectors", caption=t("oda.sectors_caption", lang))
@@ -73,9 +76,9 @@ ui.sources(queries.frame("oda_sources", **filters).source, lang)
 provenance = queries.frame("oda_provenance")
 with st.expander(t("oda.provenance", lang, count=len(provenance))):
     st.caption(t("oda.provenance_caption", lang))
-    # Widths add up to ui.EXPANDER_ROOM (the table sits in an expander): no sideways scrolling at
-    # 1280 px; long sources and file names wrap, a date (100 px of text) and an amount in billions
-    # (98) stay whole. No user or currency (the sample, euros): blank, not « None ».
+    # Fitted to ui.EXPANDER_ROOM (the table sits in an expander): no sideways scrolling at 1280 px;
+    # long sources and file names wrap, a date and an amount in billions stay whole, every header
+    # whole. No user or currency (the sample, euros): blank, not « None ».
     ui.table(
         provenance.assign(action=provenance["action"].map(lambda a: t(f"data.action_{a}", lang)),
                           amount_eur=provenance["amount_eur"].map(lambda v: fmt.money(v, lang)),
@@ -83,7 +86,7 @@ with st.expander(t("oda.provenance", lang, count=len(provenance))):
                           user_name=provenance["user_name"].fillna(""), currencies=provenance["currencies"].fillna("")),
         "apd-provenance", lang, "oda_provenance_dl", download=provenance,
         title=t("oda.provenance", lang, count=len(provenance)),
-        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
+        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS, room=ui.EXPANDER_ROOM,
         column_order=["source", "file_name", "action", "version", "imported_at", "user_name", "currencies", "rows", "amount_eur"],
         column_config={
             "source": ui.sized_column(t("oda.col_source", lang), 140),

@@ -6,7 +6,7 @@ from atlas.contract import AGREEMENT_STATUSES
 from atlas.figures import charts, maps
 from atlas.geography import countries as geo
 from atlas.reading import queries
-from atlas.web import ui, url_state
+from atlas.web import country_box, ui, url_state
 from atlas.words.i18n import t
 
 LAYERS = ("prioritaires", "accords", "bureaux")
@@ -30,12 +30,15 @@ url_state.drop("pays")  # not a country code: not a profile link either
 st.title(t("map.title", lang))
 ui.sample_notice(lang)
 
-bounds_row = queries.frame("map_year_bounds").iloc[0]
-if bounds_row.isna().any():
+# Each metric's slider spans its own data's years (ODA, missions with the planned ones, agreements
+# to this year when some have no end); the offices have no years: the layers then show this year.
+this_year = ui.today().year
+spans = {r.metric: (int(r.year_from), int(r.year_to) if r.metric != "accords" else max(int(r.year_to), this_year))
+         for r in queries.frame("map_year_bounds").dropna().itertuples()}
+if not spans:
     st.info(t("map.no_data_at_all", lang))
     ui.footer(lang)
     st.stop()
-bounds = (int(bounds_row.year_from), int(bounds_row.year_to))
 entity_options = queries.frame("map_entities")["entity"].tolist()
 group_options = queries.frame("map_sector_groups")["group_code"].tolist()
 
@@ -50,9 +53,11 @@ def many_or_default(name: str, allowed, default: list[str]) -> list[str]:
     return [] if value == ALL else state.many(name, allowed)
 
 
+linked_metric = state.choice("indicateur", list(maps.METRICS), "apd")
+linked_span = spans.get(maps.METRICS[linked_metric].years)
 from_link = {
-    "map_metric": state.choice("indicateur", list(maps.METRICS), "apd"),
-    "map_years": state.year_range("annees", bounds),
+    "map_metric": linked_metric,
+    **({"map_years": state.year_range("annees", linked_span)} if linked_span else {}),
     "map_entities": state.many("entites", entity_options),
     "map_groups": state.many("secteurs", group_options),
     "map_statuses": many_or_default("statuts", AGREEMENT_STATUSES, DEFAULT_STATUSES),
@@ -66,9 +71,12 @@ top = st.columns([1.3, 1.6, 2.2])
 metric = top[0].selectbox(
     t("map.metric_label", lang), list(maps.METRICS), format_func=lambda m: t(f"map.metric.{m}", lang), key="map_metric"
 )
+spec = maps.METRICS[metric]
+span = spans.get(spec.years, (this_year, this_year))
+url_state.fit_years("map_years", span)
 years = top[1].slider(
-    t("map.years", lang), bounds[0], bounds[1], key="map_years", help=t("map.years_help", lang)
-) if bounds[0] < bounds[1] else bounds
+    t("map.years", lang), span[0], span[1], key="map_years", help=t("map.years_help", lang)
+) if span[0] < span[1] else span
 entities = top[2].multiselect(
     t("map.entities", lang), entity_options, key="map_entities",
     placeholder=t("map.entities_placeholder", lang), help=t("map.entities_help", lang),
@@ -91,7 +99,7 @@ layers = second[2].pills(
 
 
 url_state.put("indicateur", metric, default="apd")
-url_state.put("annees", url_state.encode_year_range(years), default=url_state.encode_year_range(bounds))
+url_state.put("annees", url_state.encode_year_range(years) if spec.years else None, default=url_state.encode_year_range(span))
 url_state.put("entites", url_state.encode_many(entities) or None)
 url_state.put("secteurs", url_state.encode_many(groups) or None)
 url_state.put("statuts", None if statuses == DEFAULT_STATUSES else url_state.encode_many(statuses) or ALL)
@@ -101,12 +109,11 @@ filters = {
     "year_from": int(years[0]), "year_to": int(years[1]), "entities": entities,
     "sector_groups": groups, "statuses": statuses,
 }
-spec = maps.METRICS[metric]
 result = queries.frame(spec.query, **{k: filters[k] for k in spec.params})
 values = result.rename(columns={spec.column: "value"})[["country_iso3", "value"]]
 metric_name = t(f"map.metric.{metric}", lang)
 
-if values.empty:
+if values.empty:  # said once; the world stays drawn, in grey, with its layers
     st.info(t("map.empty", lang, metric=metric_name))
 else:
     # The years that hold the figures (ODA, missions), else the chosen span (agreements in force).
@@ -118,19 +125,24 @@ else:
     )
     # Ties said as ties: ten countries with one mission each have no « first ».
     st.subheader(charts.map_finding(values, metric_name, span, lambda v: maps.format_value(v, spec.money, lang), lang))
-    period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
-    fig = maps.choropleth_map(
-        values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
-        priorities=queries.frame("map_priorities", **period) if "prioritaires" in layers else None,
-        partners=queries.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
-        offices=queries.frame("map_offices", entities=entities) if "bureaux" in layers else None,
-        height=600,
-    )
-    event = ui.plotly(fig, key="map_chart", on_select="rerun", selection_mode="points")
-    clicked = maps.clicked_country(event.selection.points)
-    if clicked:
-        open_profile(clicked)
-    st.caption(t("map.click_hint", lang))
+period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
+fig = maps.choropleth_map(
+    values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
+    priorities=queries.frame("map_priorities", **period) if "prioritaires" in layers else None,
+    partners=queries.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
+    offices=queries.frame("map_offices", entities=entities) if "bureaux" in layers else None,
+    height=600,
+)
+# The map's country choice from the keyboard too (WCAG 2.1.1): the profile's search box, next to
+# the map; Enter opens the country, as a click on it does.
+with st.columns([2.9, 2.2])[0]:
+    country_box.box(lang, frozenset(queries.frame("countries_with_data").country_iso3), on_pick=open_profile,
+                    key="map_country_box", label=t("map.country_search", lang))
+event = ui.plotly(fig, key="map_chart", on_select="rerun", selection_mode="points")
+clicked = maps.clicked_country(event.selection.points)
+if clicked:
+    open_profile(clicked)
+st.caption(t("map.click_hint", lang))
 
 st.caption(t("map.borders_note", lang))
 ui.share_link(lang, path="carte")

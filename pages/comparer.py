@@ -39,8 +39,10 @@ st.markdown(" · ".join(f"[{names[c]}](fiche-pays?pays={c}{'' if lang == 'fr' el
 
 st.header(t("compare.key_figures", lang), divider="gray")
 kpis = queries.frame("compare_kpis", countries=chosen, today=today)
+# Every table wraps its long texts (« Coopération belge (fédéral), Wallonie », titles) and fits the
+# page with every header and word whole (ui.table).
 ui.table(compare.key_figures(kpis, lang), "comparaison-" + "-".join(chosen), lang, "compare_kpis_dl", download=kpis,
-         hide_index=True, width="stretch")
+         hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS)
 
 st.header(t("compare.oda_years", lang), divider="gray")
 oda = queries.frame("compare_oda_by_year", countries=chosen)
@@ -50,8 +52,8 @@ else:
     ui.chart(oda, compare.oda_by_year, lang, "apd-comparaison", key="compare_oda", order=chosen)
 
 st.header(t("compare.agreements", lang), divider="gray")
-agreements = queries.frame("agreements_list", entities=[], countries=chosen, levels=[], statuses=[], search="",
-                           follow_up_only=False, today=today)
+agreements = queries.frame("agreements_list", year_from=None, year_to=None, entities=[], countries=chosen, levels=[],
+                           statuses=[], search="", follow_up_only=False, today=today)
 if agreements.empty:
     st.info(t("country.no_agreements", lang), icon=":material/inbox:")
 else:
@@ -62,7 +64,7 @@ else:
           t("country.col.ends_on", lang): fmt.date(a.ends_on, lang, "medium") if pd.notna(a.ends_on) else ""}
          for a in agreements.sort_values(["country_iso3", "signed_on"]).itertuples()],
         "accords-comparaison", lang, "compare_agreements_dl", download=agreements.drop(columns=["gantt_end"]),
-        hide_index=True, width="stretch",
+        hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
     )
 
 st.header(t("compare.missions", lang), divider="gray")
@@ -78,5 +80,6 @@ else:
           t("country.col.cost", lang): fmt.money(m.cost_eur, lang)}
          for m in missions.sort_values(["country_iso3", "starts_on"]).itertuples()],
         "missions-comparaison", lang, "compare_missions_dl", download=missions, hide_index=True, width="stretch",
+        row_height=ui.WRAPPED_ROWS,
     )
 ui.footer(lang)

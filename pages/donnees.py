@@ -13,7 +13,7 @@ from atlas.imports import ingest
 from atlas.imports import upload_templates as templates
 from atlas.reading import queries
 from atlas.web import login as auth
-from atlas.web import ui
+from atlas.web import ui, uploads
 from atlas.words import fmt
 from atlas.words.i18n import t
 
@@ -32,8 +32,13 @@ def shown(value) -> str:
     if isinstance(value, float):
         return fmt.number(value, lang, 0 if value.is_integer() else 2)
     if hasattr(value, "isoformat"):
-        return fmt.date(value, lang, "short")
+        return fmt.date(value, lang)  # « 5 mars 2027 »: babel's short style writes « 05/03/27 »
     return str(value)
+
+
+def dataset_name(name: str) -> str:
+    """A dataset as the reader calls it; the contract's name (`oda`…) stays in files and the CLI."""
+    return t(f"data.dataset_name.{name}", lang)
 
 
 def changes_table(cells: list[dict]) -> pd.DataFrame:
@@ -57,7 +62,7 @@ def show_restore(restore: writes.RestorePreview) -> None:
         return
     touched = {n: d for n, d in restore.diffs.items() if d.change.total}
     ui.table(
-        pd.DataFrame([{"dataset": n, "added": d.change.added, "changed": d.change.changed, "removed": d.change.removed}
+        pd.DataFrame([{"dataset": dataset_name(n), "added": d.change.added, "changed": d.change.changed, "removed": d.change.removed}
                       for n, d in touched.items()]),
         f"restauration-v{restore.version}", lang, "data_restore_dl", hide_index=True, width="stretch",
         column_config={"dataset": t("data.col_dataset", lang), "added": t("data.col_added", lang),
@@ -68,9 +73,9 @@ def show_restore(restore: writes.RestorePreview) -> None:
                                    ("data.restore_rows", d.added, d.change.added),
                                    ("data.restore_removed_rows", d.removed, d.change.removed)):
             if count:
-                with st.expander(t(label, lang, dataset=n, n=count)):
+                with st.expander(t(label, lang, dataset=dataset_name(n), n=count)):
                     ui.table(rows, f"restauration-v{restore.version}-{n}", lang, f"data_restore_{n}_{label}_dl",
-                             hide_index=True, width="stretch",
+                             hide_index=True, width="stretch", room=ui.EXPANDER_ROOM,
                              caption=t("data.sample_note", lang, shown=len(rows), n=count) if count > len(rows) else None)
     with st.container(horizontal=True):
         confirm = st.button(t("data.restore_confirm", lang, version=restore.version), type="primary",
@@ -126,13 +131,14 @@ import_tab, history_tab = st.tabs([t("data.tab_import", lang), t("data.tab_histo
 
 with import_tab:
     name = st.selectbox(
-        t("data.dataset", lang), list(DATASETS), key="data_dataset",
-        format_func=lambda n: f"{n} — {DATASETS[n].label}",
+        t("data.dataset", lang), list(DATASETS), key="data_dataset", placeholder=t("widgets.choose", lang),
+        format_func=dataset_name,
     )
     ds = DATASETS[name]
-    with st.expander(t("data.columns", lang, name=name)):
+    with st.expander(t("data.columns", lang, name=dataset_name(name))):
         ui.table(pd.DataFrame(templates.describe(ds)), f"colonnes-{name}", lang, "data_columns_dl",
-                 hide_index=True, width="stretch", title=t("data.columns", lang, name=name))
+                 hide_index=True, width="stretch", title=t("data.columns", lang, name=dataset_name(name)),
+                 row_height=ui.WRAPPED_ROWS, room=ui.EXPANDER_ROOM)
     left, right, _ = st.columns([2, 3, 4])
     # Built only when clicked (a callable): the Excel workbook took most of this page's run.
     left.download_button(
@@ -156,8 +162,9 @@ with import_tab:
         )
         st.caption(t(f"data.mode_{mode}_help" + ("_oda" if mode == "years" and len(ds.years_scope) > 1 else ""), lang))
         round_ = st.session_state.setdefault("data_upload_round", 0)
-        uploaded = st.file_uploader(
-            t("data.upload", lang), key=f"data_upload_{round_}",
+        uploaded = uploads.file_uploader(  # Streamlit's own words and limit replaced by Atlas's
+            t("data.upload", lang), lang, key=f"data_upload_{round_}",
+            kinds=t("upload.kinds_oda" if name == "oda" else "upload.kinds", lang),
             help=t("data.upload_help", lang, mb=ingest.MAX_BYTES // (1024 * 1024)),
         )
         if uploaded is not None:
@@ -211,6 +218,7 @@ with import_tab:
                 tiles[3].metric(
                     t("data.rows_after", lang), fmt.number(preview.rows_after, lang),
                     delta=t("data.rows_before", lang, n=fmt.number(preview.rows_before, lang)), delta_color="off",
+                    delta_arrow=ui.arrow(preview.rows_after, preview.rows_before),
                 )
                 if not change.total:
                     st.info(t("data.no_change", lang))
@@ -244,14 +252,14 @@ with import_tab:
                         with st.expander(t(label, lang, n=count)):
                             file = "lignes-ajoutees" if label == "data.added_rows" else "lignes-retirees"
                             ui.table(rows, f"{file}-{name}", lang, f"{label.replace('.', '_')}_dl",
-                                     hide_index=True, width="stretch", title=t(label, lang, n=count),
+                                     hide_index=True, width="stretch", title=t(label, lang, n=count), room=ui.EXPANDER_ROOM,
                                      caption=t("data.sample_note", lang, shown=len(rows), n=count)
                                      if count > len(rows) else None)
 
                 force = False
                 if preview.refusal:  # the page's own confirmation, not the command line's --force
                     st.warning(t("data.guard", lang, n=fmt.number(change.removed, lang),
-                                 before=fmt.number(preview.rows_before, lang), dataset=name,
+                                 before=fmt.number(preview.rows_before, lang), dataset=dataset_name(name),
                                  upsert=t("data.mode_upsert", lang), years=t("data.mode_years", lang)),
                                icon=":material/warning:")
                     force = st.checkbox(
@@ -285,6 +293,7 @@ with history_tab:
     numbers = sorted(history["version"].unique().tolist(), reverse=True)
     last = numbers[0] if numbers else 0
     log = history.assign(action=history["action"].map(lambda a: t(f"data.action_{a}", lang)),
+                         dataset=history["dataset"].map(lambda n: dataset_name(n) if n in DATASETS else n),
                          mode=history["mode"].map(lambda m: t(f"data.mode_{m}", lang) if m in writes.MODES else m))
     # Widths add up to ui.TABLE_ROOM (818 px at 1280): no sideways scrolling from 1280 px on, wider
     # screens stretch them; long actions and file names wrap, the date and time (117 px of text)
@@ -315,8 +324,10 @@ with history_tab:
     if len(numbers) > 1:
         st.subheader(t("data.compare_title", lang))
         left, right = st.columns(2)
-        older = left.selectbox(t("data.compare_from", lang), numbers, index=1, key="data_compare_from")
-        newer = right.selectbox(t("data.compare_to", lang), numbers, index=0, key="data_compare_to")
+        older = left.selectbox(t("data.compare_from", lang), numbers, index=1, key="data_compare_from",
+                               placeholder=t("widgets.choose", lang))
+        newer = right.selectbox(t("data.compare_to", lang), numbers, index=0, key="data_compare_to",
+                                placeholder=t("widgets.choose", lang))
         # Comparing reads every row of both versions: only on request, kept for this data stamp.
         asked = (queries.stamp(), int(older), int(newer))
         if st.button(t("data.compare_button", lang), key="data_compare"):
@@ -327,7 +338,7 @@ with history_tab:
         kept = st.session_state.get("data_compare_result")
         diffs = kept[1] if kept and kept[0] == asked else {}
         summary = pd.DataFrame(
-            [{"dataset": n, "added": d.change.added, "changed": d.change.changed, "removed": d.change.removed}
+            [{"dataset": dataset_name(n), "added": d.change.added, "changed": d.change.changed, "removed": d.change.removed}
              for n, d in diffs.items()]
         )
         if diffs and not summary[["added", "changed", "removed"]].to_numpy().any():
@@ -341,10 +352,10 @@ with history_tab:
             )
             for n, d in diffs.items():
                 if d.cells:
-                    with st.expander(t("data.compare_cells", lang, dataset=n, n=d.change.changed)):
+                    with st.expander(t("data.compare_cells", lang, dataset=dataset_name(n), n=d.change.changed)):
                         ui.table(changes_table(d.cells), f"changements-{n}-v{older}-v{newer}", lang,
-                                 f"data_compare_cells_{n}_dl", hide_index=True, width="stretch",
-                                 title=t("data.compare_cells", lang, dataset=n, n=d.change.changed),
+                                 f"data_compare_cells_{n}_dl", hide_index=True, width="stretch", room=ui.EXPANDER_ROOM,
+                                 title=t("data.compare_cells", lang, dataset=dataset_name(n), n=d.change.changed),
                                  column_config={"key": t("data.col_key", lang), "column": t("data.col_column", lang),
                                                 "change": t("data.col_change", lang)})
 
@@ -352,7 +363,8 @@ with history_tab:
         if not user:
             st.caption(t("data.restore_needs_login", lang))
         else:
-            target = st.selectbox(t("data.restore_version", lang), numbers[1:], key="data_restore_version")
+            target = st.selectbox(t("data.restore_version", lang), numbers[1:], key="data_restore_version",
+                                  placeholder=t("widgets.choose", lang))
             st.caption(t("data.restore_help", lang, version=target, last=last))
             # Like an import: first what would change (computed, nothing written), then a confirmation
             # that restores exactly that, or nothing if someone imported in between (Stale).

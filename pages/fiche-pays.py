@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from atlas.figures import briefing, charts
+from atlas.figures import briefing, charts, maps
 from atlas.geography import countries as geo
 from atlas.geography import search as country_search
 from atlas.reading import queries
@@ -46,9 +46,12 @@ if not iso3:
 
 # Country context from Natural Earth (data/geo/countries.csv), with its year and source.
 context, context_source = briefing.country_context(iso3, lang)
-st.markdown(ui.escape_markdown(context))
+about, where = st.columns([3, 1], vertical_alignment="center")
+about.markdown(ui.escape_markdown(context))
 if context_source:
-    st.caption(ui.escape_markdown(context_source))
+    about.caption(ui.escape_markdown(context_source))
+with where:  # where the country lies, at a glance
+    ui.plotly(maps.locator_map(iso3, lang, height=200), key="country_locator")
 
 k = queries.frame("country_kpis", iso3=iso3, today=today).iloc[0]
 priorities = queries.frame("country_priorities", iso3=iso3, today=today)
@@ -83,7 +86,7 @@ if len(priorities):
             ],
             f"pays-prioritaires-{iso3}", lang, "country_priorities_dl", download=priorities,
             title=f"{name} — {t('country.priority_history', lang, count=len(priorities))}",
-            hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS,
+            hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS, room=ui.EXPANDER_ROOM,
             column_config=widths(lang, entity=150, period=95, current=70, programme=230, sectors=230),
         )
 
@@ -124,8 +127,8 @@ else:
     )
 
 st.header(t("country.agreements", lang), divider="gray")
-agreements = queries.frame("agreements_list", entities=[], countries=[iso3], levels=[], statuses=[], search="",
-                        follow_up_only=False, today=today)
+agreements = queries.frame("agreements_list", year_from=None, year_to=None, entities=[], countries=[iso3], levels=[],
+                           statuses=[], search="", follow_up_only=False, today=today)
 if agreements.empty:
     st.info(t("country.no_agreements", lang), icon=":material/inbox:")
 else:
@@ -176,7 +179,7 @@ else:
             ],
             f"apd-categories-{iso3}", lang, "country_oda_sectors_dl", title=f"{name} — {t('country.oda_sector_table', lang)}",
             download=sectors.assign(category_name=sectors.category_code.map(category_names).fillna(sectors.category_name)),
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", room=ui.EXPANDER_ROOM,
         )
 
 st.header(t("country.who", lang), divider="gray")
@@ -204,32 +207,34 @@ ui.table(
 if has_oda:
     st.header(t("country.projects", lang), divider="gray")
     st.caption(t("country.projects_help", lang))
-    projects = briefing.project_rows(queries.frame("country_projects", iso3=iso3), lang)
+    by_entity = queries.frame("country_project_entities", iso3=iso3)
     search_col, entity_col = st.columns(2)
     typed = url_state.text_filter("projets", t("country.projects_filter", lang), "country_projects_search",
                                   container=search_col)
-    chosen = url_state.many_filter(state, "projets_entites", t("country.col.entity", lang), sorted(projects.entity.unique()),
+    chosen = url_state.many_filter(state, "projets_entites", t("country.col.entity", lang), by_entity.entity.tolist(),
                                    lang, "country_projects_entities", container=entity_col)
-    shown = projects
-    if chosen:
-        shown = shown[shown.entity.isin(chosen)]
-    if typed:
-        needle = geo.fold(typed)
-        haystack = (shown.title + " " + shown.entity + " " + shown.sector + " " + shown.channel).map(geo.fold)
-        shown = shown[haystack.str.contains(needle, regex=False)]
-    shown = shown.reset_index(drop=True)
-    st.caption(plural("country.projects_count", len(shown), lang, shown=fmt.number(len(shown), lang),
-                      total=fmt.number(len(projects), lang)))
-    # A table of tens of thousands of rows costs a second of CPU per view (81 119 projects for DR Congo
-    # at 1 000 000 ODA rows): the largest are drawn, the filter finds the rest, the downloads hold all.
-    listed = shown.head(PROJECTS_LISTED)
-    if len(shown) > PROJECTS_LISTED:
+    # DuckDB filters and cuts: a table of tens of thousands of rows costs a second of CPU per view
+    # (81 119 projects for DR Congo at 1 000 000 ODA rows): the largest are drawn, the filter finds
+    # the rest, the downloads hold all that match.
+    found = dict(iso3=iso3, search=typed, entities=chosen)
+    listed_rows = queries.frame("country_projects", **found, limit=PROJECTS_LISTED)
+    matching = int(listed_rows.matching.iloc[0]) if len(listed_rows) else 0
+    listed = briefing.project_rows(listed_rows, lang)
+    st.caption(plural("country.projects_count", matching, lang, shown=fmt.number(matching, lang),
+                      total=fmt.number(int(by_entity.projects.sum()), lang)))
+    if matching > PROJECTS_LISTED:
         st.caption(t("country.projects_first", lang, n=fmt.number(PROJECTS_LISTED, lang)))
+    titles = dict(zip(listed.project_key, listed.title + " · " + listed.entity))
     keys = listed.project_key.tolist()
-    chosen_key = state.choice("projet", projects.project_key.tolist(), None)
-    if chosen_key and chosen_key not in keys:
-        keys.append(chosen_key)  # a shared link's project stays choosable
-    st.session_state.setdefault("country_project", chosen_key)
+    linked = url_state.get("projet")
+    if linked and linked not in keys:  # a shared link's project stays choosable, if it is one of this country's
+        linked_years = queries.frame("country_project_years", iso3=iso3, project_key=linked)
+        if linked_years.empty:  # not a project of this country: none chosen
+            linked = None
+        else:
+            keys.append(linked)
+            titles[linked] = linked_years.title.iloc[0]
+    st.session_state.setdefault("country_project", linked)
     if st.session_state.country_project not in keys:  # another country, or a new import
         st.session_state.country_project = None
 
@@ -243,7 +248,9 @@ if has_oda:
     ui.table(
         listed.drop(columns=["project_key", "activity_id", "source"]).rename(
             columns=lambda c: t(f"country.col.{PROJECT_LABELS.get(c, c)}", lang)),
-        f"projets-{iso3}", lang, "country_projects_dl", download=shown.drop(columns=["project_key"]),
+        f"projets-{iso3}", lang, "country_projects_dl",
+        download=lambda: briefing.project_rows(queries.frame("country_projects", **found, limit=None), lang).drop(
+            columns=["project_key"]),
         title=f"{name} — {t('country.projects', lang)}",
         key="country_projects_table", on_select=pick_project, selection_mode="single-row", hide_index=True,
         width="stretch", row_height=ui.WRAPPED_ROWS,
@@ -255,13 +262,11 @@ if has_oda:
                for c in ("committed_eur", "disbursed_eur")},
         },
     )
-    titles = dict(zip(projects.project_key, projects.title + " · " + projects.entity))
     project = st.selectbox(t("country.col.project", lang), keys, key="country_project", index=None,
                            format_func=titles.get, placeholder=t("country.project_pick", lang))
     url_state.put("projet", project)
     if project:
-        years = queries.frame("country_project_years", iso3=iso3)
-        years = years[years.project_key == project]
+        years = queries.frame("country_project_years", iso3=iso3, project_key=project)
         flows = years.melt(id_vars="year", value_vars=["committed_eur", "disbursed_eur"], var_name="flow",
                            value_name="amount_eur").replace({"flow": {"committed_eur": "commitment",
                                                                       "disbursed_eur": "disbursement"}})

@@ -39,15 +39,19 @@ filters = dict(year_from=year_from, year_to=year_to, organisers=organisers, coun
 
 total = queries.frame("missions_by", dimension="total", **filters)
 if total.empty:
-    ui.no_data(lang)
+    ui.empty_selection(lang)
 else:
     k = total.iloc[0]
     tiles = st.columns(5)
     tiles[0].metric(t("missions.kpi_missions", lang), fmt.number(k.missions, lang),
                     help=t("missions.kpi_participants_help", lang, participants=fmt.number(k.participants, lang)))
-    tiles[1].metric(t("missions.kpi_cost", lang), fmt.money(k.cost_eur, lang))
-    tiles[2].metric(t("missions.kpi_fees", lang), fmt.money(k.fees_eur, lang), help=t("missions.fees_rule", lang))
-    tiles[3].metric(t("missions.kpi_net", lang), fmt.money(k.net_cost_eur, lang), help=t("missions.net_rule", lang))
+    # Millions written short (« 3,7 M € »): five tiles share the width, « 3 721 500 € » was cut at 1280 px.
+    # The full amount is in the tile's help, before its rule.
+    tiles[1].metric(t("missions.kpi_cost", lang), fmt.money_short(k.cost_eur, lang), help=fmt.money(k.cost_eur, lang))
+    tiles[2].metric(t("missions.kpi_fees", lang), fmt.money_short(k.fees_eur, lang),
+                    help=f"{fmt.money(k.fees_eur, lang)}. {t('missions.fees_rule', lang)}")
+    tiles[3].metric(t("missions.kpi_net", lang), fmt.money_short(k.net_cost_eur, lang),
+                    help=f"{fmt.money(k.net_cost_eur, lang)}. {t('missions.net_rule', lang)}")
     tiles[4].metric(t("missions.kpi_per_participant", lang), fmt.money(k.cost_per_participant, lang))
 
 st.header(t("missions.costs_header", lang), divider="gray")
@@ -68,9 +72,9 @@ def mission_table(df, key: str, widths: dict[str, int], name: str, caption: str,
     """The missions with readable names and Belgian dates; the numbers stay numbers (sortable);
     under it `caption` and the downloads of `df` as file `name`.
 
-    `widths`: the columns shown and their pixels, adding up to ui.TABLE_ROOM (818 px at 1280): no
-    sideways scrolling from 1280 px on (wider screens stretch them), titles and places wrap, a date
-    (65 px of text) and an amount stay whole. `hidden`: columns a click away in the table's
+    `widths`: the columns shown and the pixels each asks for; ui.table fits them to ui.TABLE_ROOM
+    with every header and word whole: no sideways scrolling from 1280 px on (wider screens stretch
+    them), titles and places wrap, a date and an amount stay whole. `hidden`: columns a click away in the table's
     « Show/hide columns » menu (and in the downloads)."""
     shown = df.assign(
         destination=[("★ " if p else "") + geo.country_name(c, lang) for c, p in zip(df.country_iso3, df.priority)],
@@ -94,9 +98,12 @@ def mission_table(df, key: str, widths: dict[str, int], name: str, caption: str,
         "cost_per_participant": (number, "col_per_participant", {"format": money}),
     }
     config = {}
+    short = {"participants_large": "col_large_short", "net_cost_eur": "col_net_short"}  # full words in the tooltip
     for column, width in widths.items():
         kind, label, options = spec[column]
-        config[column] = ui.sized_column(t(f"missions.{label}", lang), width, kind, hidden=column in hidden, **options)
+        header, full = t(f"missions.{short.get(column, label)}", lang), t(f"missions.{label}", lang)
+        config[column] = ui.sized_column(header, width, kind, hidden=column in hidden,
+                                         **({"help": full} if header != full else {}), **options)
     ui.table(shown[list(widths)], name, lang, f"{key}_dl", download=df, caption=caption, title=title, column_config=config,
              hide_index=True, width="stretch", row_height=ui.WRAPPED_ROWS, placeholder="–", key=key)
 

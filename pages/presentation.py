@@ -76,7 +76,13 @@ if url_state.flag("projeter"):
             font-size: clamp(16px, 2.4vh, 32px) !important; color: #333; white-space: normal !important;
             overflow: visible !important; text-overflow: clip !important; height: auto !important; }
         .st-key-slide [data-testid="stCaptionContainer"] p { font-size: clamp(14px, 2vh, 28px) !important; color: #4d4d4d; }
-        .st-key-slide_footer p { font-size: clamp(12px, 1.5vh, 20px) !important; color: #4d4d4d; }
+        .st-key-slide_footer p { font-size: clamp(14px, 2vh, 22px) !important; color: #4d4d4d; }
+        .st-key-slide_figures_alone [data-testid="stMetricValue"], .st-key-slide_figures_alone [data-testid="stMetricValue"] * {
+            font-size: clamp(48px, 11vh, 150px) !important; }
+        .st-key-slide_figures_alone [data-testid="stMetricLabel"], .st-key-slide_figures_alone [data-testid="stMetricLabel"] * {
+            font-size: clamp(18px, 3.4vh, 46px) !important; }
+        .st-key-slide_figures_alone [data-testid="stCaptionContainer"] p { font-size: clamp(16px, 2.8vh, 38px) !important; }
+        .st-key-slide_figures_alone [data-testid="stColumn"] { min-height: 27vh; padding: 1.5vh 1.2vw; }
         .st-key-slide_nav button p { font-size: clamp(16px, 2.2vh, 28px) !important; }
         </style>"""
     )
@@ -87,7 +93,16 @@ if url_state.flag("projeter"):
         st.title(slide.title, anchor=False)
         if slide.subtitle:
             st.markdown(f'<div class="subtitle">\n\n{ui.escape_markdown(slide.subtitle)}\n\n</div>', unsafe_allow_html=True)
-        if slide.figures:
+        if slide.figures and slide.chart is None and not slide.lines and not slide.message:
+            # Figures alone (« Chiffres clés »): rows of three at most, in larger type, fill the screen.
+            with st.container(key="slide_figures_alone"):
+                for start in range(0, len(slide.figures), 3):
+                    row = slide.figures[start:start + 3]
+                    for column, figure in zip(st.columns(len(row), border=True), row):
+                        column.metric(figure.label, figure.value)
+                        if figure.note:
+                            column.caption(figure.note)
+        elif slide.figures:
             for column, figure in zip(st.columns(len(slide.figures), border=True), slide.figures):
                 column.metric(figure.label, figure.value)
                 if figure.note:

@@ -37,7 +37,7 @@ def runner_of(db: Database):
 def test_projects_of_dr_congo(fixture_db):
     # COD rows: WBI 2023 « Santé de base Kinshasa » 100 000 paid and 999 999 committed; Wallonie 2024 the
     # same title 200 000 (another entity: another project) and « Remboursement » -20 000.
-    got = query_rows(fixture_db, "country_projects", {"iso3": "COD"})
+    got = query_rows(fixture_db, "country_projects", {"iso3": "COD", "search": "", "entities": [], "limit": None})
     assert [(r[0], r[2], r[3], r[4], r[8], r[9], r[11], r[12], r[13], r[14]) for r in got] == [
         ("Wallonie | Santé de base Kinshasa", "Santé de base Kinshasa", "Wallonie", "12220", 1, "ONG", 2024, 2024, 0, 200_000),
         ("Wallonie-Bruxelles International | Santé de base Kinshasa", "Santé de base Kinshasa",
@@ -55,14 +55,22 @@ def test_an_iati_activity_is_one_project_with_its_largest_sector(fixture_db):
         ("XM-DAC-2-91-GRANDS-LACS",)]
     assert con.execute("SELECT count(*) FROM oda WHERE activity_id IS NULL").fetchone()[0] == 8  # the fixture's CSV rows
     con.close()
-    projects = {r[0]: r for r in query_rows(fixture_db, "country_projects", {"iso3": "COD"})}
+    projects = {r[0]: r for r in query_rows(fixture_db, "country_projects", {"iso3": "COD", "search": "", "entities": [], "limit": None})}
     grands_lacs = projects["iati:XM-DAC-2-91-GRANDS-LACS"]
     assert grands_lacs[1:5] == ("XM-DAC-2-91-GRANDS-LACS", "Programme régional Grands Lacs", "Région de Bruxelles-Capitale",
                                 "12220")
     assert grands_lacs[8] == 2  # two sectors: the page says « (plusieurs) »
     assert (grands_lacs[13], grands_lacs[14]) == (pytest.approx(500.0), pytest.approx(500.01))
-    assert query_rows(fixture_db, "country_project_years", {"iso3": "COD"})[-1] == (
-        "iati:XM-DAC-2-91-GRANDS-LACS", 2023, pytest.approx(500.0), pytest.approx(500.01))
+    assert query_rows(fixture_db, "country_project_years", {"iso3": "COD", "project_key": None})[-1] == (
+        "iati:XM-DAC-2-91-GRANDS-LACS", "Programme régional Grands Lacs · Région de Bruxelles-Capitale", 2023,
+        pytest.approx(500.0), pytest.approx(500.01))
+    # The largest first, cut by DuckDB, with how many matched; the filters run there too.
+    top = query_rows(fixture_db, "country_projects", {"iso3": "COD", "search": "", "entities": [], "limit": 1})
+    assert len(top) == 1 and top[0][-1] == len(projects)
+    found = query_rows(fixture_db, "country_projects", {"iso3": "COD", "search": "grands LACS", "entities": [], "limit": 200})
+    assert [r[0] for r in found] == ["iati:XM-DAC-2-91-GRANDS-LACS"]
+    assert query_rows(fixture_db, "country_projects", {"iso3": "COD", "search": "", "entities": ["Wallonie"],
+                                                       "limit": 200})[0][3] == "Wallonie"
 
 
 def test_who_does_what_in_dr_congo(fixture_db):

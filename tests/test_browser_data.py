@@ -81,8 +81,8 @@ def test_analyst_uploads_previews_imports_and_rolls_back(data_server, browser):
     dataset = page.locator("[data-testid='stSelectbox']", has_text="Jeu de données")
     expect(dataset).to_have_count(1, timeout=60_000)  # the previous run's copy may linger a moment
     dataset.click()
-    page.get_by_role("option", name="oda_national — APD et RNB de la Belgique").click()
-    page.wait_for_selector("text=/Colonnes attendues dans un fichier «\\soda_national\\s»/", timeout=60_000)
+    page.get_by_role("option", name="APD et RNB de la Belgique", exact=True).click()  # the reader's words, not « oda_national »
+    page.wait_for_selector("text=Colonnes attendues : APD et RNB de la Belgique", timeout=60_000)
     wait_idle(page)
     upsert = page.get_by_role("radio", name="ajouter ou mettre à jour (upsert)")
     upsert.check(force=True)  # Streamlit draws its own radio over the input

@@ -9,6 +9,7 @@ import json
 import bcrypt
 import openpyxl
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from atlas.contract import DATASETS
@@ -88,7 +89,7 @@ def test_preview_counts_cells_and_writes_nothing(fixture_db, write):
     assert cells[("M1", "cost_eur")] == (100000.0, 120000.0)
     assert cells[("M1", "city")] == ("Casablanca", None)
     assert preview.diff.added["mission_id"].tolist() == ["M4"] and preview.diff.removed.empty
-    assert "1 noms ou codes de pays convertis en codes ISO 3166-1 alpha-3 (country_iso3)." in preview.report.notices
+    assert "1 nom ou code de pays converti en code ISO 3166-1 alpha-3 (country_iso3)." in preview.report.notices
 
 
 def test_preview_of_a_mass_deletion_says_why_and_load_then_needs_force(fixture_db, write):
@@ -218,6 +219,9 @@ def test_upload_preview_confirm_records_the_analyst(page, fixture_db):
     assert not page.exception
     metrics = {m.label: m.value for m in page.metric}
     assert metrics == {"Lignes ajoutées": "1", "Lignes modifiées": "1", "Lignes supprimées": "0", "Lignes après l'import": "4"}
+    after = next(m for m in page.metric if m.label == "Lignes après l'import")
+    assert after.proto.delta == "3 avant" and after.proto.direction == Metric.MetricDirection.UP  # 3 -> 4
+    assert [ui.arrow(4, 4), ui.arrow(3, 4)] == ["off", "down"]  # no arrow for an unchanged count
     changes = table(page, "change")
     assert ["M1", "cost_eur", "100\u202f000 → 120\u202f000"] in changes.values.tolist()
     assert rows(fixture_db, "SELECT max(version) FROM _versions") == [(1,)]  # nothing written yet
@@ -253,7 +257,10 @@ def test_history_compares_and_restores(page, fixture_db, write):
     log_table = next(df for df in history if "sha256" in df.columns)
     assert log_table["version"].tolist()[0] == 2 and log_table["user_name"].tolist()[0] == "Jean"
     summary = next(df for df in history if list(df.columns) == ["dataset", "added", "changed", "removed"])
-    assert summary.set_index("dataset").loc["missions"].tolist() == [1, 1, 0]
+    assert summary.set_index("dataset").loc["Missions économiques"].tolist() == [1, 1, 0]  # the reader's words
+    assert log_table["dataset"].tolist()[0] == "Missions économiques"
+    changed = next(df for df in history if "change" in df.columns)["change"].tolist()
+    assert "14 mars 2026 → (vide)" in changed  # whole years: babel's short style wrote « 14/03/26 »
     assert "Connectez-vous comme analyste pour restaurer" in " ".join(c.value for c in page.caption)
     log_in(page)
     page.button(key="data_restore").click().run()  # what the restore would change (tests/test_safety.py)
@@ -277,7 +284,7 @@ def test_history_table_fits_a_1280_px_screen(page):
     assert shown == ["version", "created_at", "action", "dataset", "mode", "file_name", "user_name",
                      "rows_added", "rows_changed", "rows_removed"]
     assert config["sha256"]["hidden"] is True and order[-1] == "sha256"
-    assert sum(config[c]["width"] for c in shown) <= ui.TABLE_ROOM == 818
+    assert sum(config[c]["width"] for c in shown) <= ui.TABLE_ROOM == 914  # 818 before ui.SCREEN_CSS
     assert log.proto.row_height > 64  # long actions and file names wrap
     assert config["created_at"]["width"] >= 134  # « 23/11/2026 21:32:11 »: 117 px of text, whole
     assert config["created_at"]["type_config"]["format"] == "DD/MM/YYYY HH:mm:ss"  # formats unchanged

@@ -63,7 +63,7 @@ def test_oda_gni_csv_in_french_and_dutch(fixture_db):
 
 
 def test_codes_dates_and_terms_as_the_screen_shows_them(fixture_db):
-    agreements = runner(fixture_db)("agreements_list", entities=[], countries=[], levels=[], statuses=[], search="",
+    agreements = runner(fixture_db)("agreements_list", year_from=None, year_to=None, entities=[], countries=[], levels=[], statuses=[], search="",
                                     follow_up_only=False, today=TODAY)
     fr = read_csv(export.reader_csv(agreements, "fr"))
     header = fr[0]
@@ -118,7 +118,7 @@ def test_excel_for_a_reader_in_french(fixture_db):
 
 
 def test_excel_for_a_reader_in_dutch(fixture_db):
-    agreements = runner(fixture_db)("agreements_list", entities=[], countries=[], levels=[], statuses=[], search="",
+    agreements = runner(fixture_db)("agreements_list", year_from=None, year_to=None, entities=[], countries=[], levels=[], statuses=[], search="",
                                     follow_up_only=False, today=TODAY)
     about = export.About("Alle akkoorden", [], "", 1, dt.datetime(2026, 11, 30, 14, 5), MADE)
     sheet = sheet_of(export.reader_excel(agreements, "nl", about))
@@ -165,7 +165,8 @@ def downloads_seen(fixture_db, monkeypatch):
     shown = ui.downloads
 
     def spy(df, name, lang, key=None, fig=None, title=None):
-        seen[name] = (pd.DataFrame(df), title, ui.about(df, title, lang))
+        rows = df() if callable(df) else df  # some pages hand a function: rows read on click
+        seen[name] = (pd.DataFrame(rows), title, ui.about(rows, title, lang))
         return shown(df, name, lang, key=key, fig=fig, title=title)
 
     monkeypatch.setattr(ui, "downloads", spy)

@@ -61,3 +61,21 @@ def test_plural_takes_each_language_rule():
     assert [plural("agreements.count", n, "fr", n=n) for n in (0, 1, 2)] == ["0 accord", "1 accord", "2 accords"]
     assert [plural("agreements.count", n, "en", n=n) for n in (0, 1, 2)] == ["0 agreements", "1 agreement", "2 agreements"]
     assert plural("country.large", 1, "nl", n=1) == "1 grote onderneming"
+
+
+def test_dutch_and_english_texts_use_their_own_quotation_marks():
+    # French writes « … »; Dutch and English sentences showed them too (« a « agreements » file »).
+    import tomllib
+
+    from atlas.store import ROOT
+
+    found = []
+    for path in sorted((ROOT / "atlas" / "words" / "locales").glob("*.toml")):
+        def walk(node, key):
+            for name, value in node.items():
+                if isinstance(value, dict):
+                    walk(value, f"{key}.{name}")
+                elif name in ("nl", "en") and ("«" in value or "»" in value):
+                    found.append(f"{path.name}: {key}.{name}")
+        walk(tomllib.loads(path.read_text(encoding="utf-8")), "")
+    assert not found

@@ -96,7 +96,7 @@ def test_messy_belgian_file_round_trips_to_exact_values(fixture_db, write):
     ]
     notices = " | ".join(result.report.notices)
     for expected in ("Windows-1252", "séparateur « ; »", "2 noms ou codes de pays convertis", "2 dates converties",
-                     "nombres écrits à la belge", "1 valeurs mises en casse standard (kind)", "Remarque"):
+                     "nombres écrits à la belge", "1 valeur mise en casse standard (kind)", "Remarque"):
         assert expected in notices, notices
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -31,8 +32,9 @@ def plain(text: str) -> str:
 # --- Named queries: exact figures computed by hand on tests/data/fixture --------------------
 
 
-def test_map_year_bounds_span_oda_and_missions(fixture_db):
-    assert run(fixture_db, "map_year_bounds") == [(2023, 2026)]  # ODA 2023–2024, missions 2025–2026
+def test_map_year_bounds_are_each_metric_s_own(fixture_db):
+    # One span for all metrics made the ODA slider run into the missions' years (and back).
+    assert run(fixture_db, "map_year_bounds") == [("apd", 2023, 2024), ("missions", 2025, 2026), ("accords", 1998, 2027)]
 
 
 def test_map_oda_sums_disbursements_with_filters(fixture_db):
@@ -135,16 +137,40 @@ def test_map_figure_one_trace_for_every_country_in_belgian_formats(fixture_db):
     countries, outline = fig.data[0], fig.data[1]
     assert len(countries.locations) == len(countries.geojson["features"]) > 150
     at = list(countries.locations).index("COD")
-    assert countries.z[at] == 280000.0
+    assert countries.z[at] == 3  # the darkest of three classes: 50 000, 100 000 (BDI, FRA), 280 000
     assert plain(countries.customdata[at][1]) == "280 000 €"
     assert "Pays prioritaire de : Coopération belge (fédéral)" in plain(countries.customdata[at][2])
     norway = list(countries.locations).index("NOR")
-    assert countries.z[norway] < 0 and countries.customdata[norway][1] == "aucune donnée"
-    assert [plain(x) for x in countries.colorbar.ticktext] == ["aucune donnée", "100 000 €", "200 000 €"]
+    assert countries.z[norway] == 0 and countries.customdata[norway][1] == "aucune donnée"
+    assert [plain(x) for x in countries.colorbar.ticktext] == ["aucune donnée", "50 000 €", "100 000 €", "280 000 €"]
+    assert "une couleur par valeur" in countries.colorbar.title.text  # the legend says how colours are cut
     # The outline trace carries only the priority countries' shapes, not the world again.
     assert sorted(outline.locations) == ["COD", "SEN"] and len(outline.geojson["features"]) == 2
     nl = maps.choropleth_map(values, "nl", legend="ODA", hover="ODA", money=True)
     assert plain(nl.data[0].customdata[at][1]) == "€ 280.000"
+
+
+def test_map_colours_separate_recipients_that_one_large_one_would_wash_out():
+    # DR Congo's 5 M€ made every other recipient look white on a linear scale: classes of as many
+    # countries each give the nine small ones four different blues, and the legend says so.
+    amounts = {"COD": 5e6, "RWA": 1e5, "BDI": 8e4, "SEN": 6e4, "MAR": 5e4, "TUN": 4e4, "BEN": 3e4, "NER": 2e4, "MLI": 1e4}
+    values = pd.DataFrame({"country_iso3": list(amounts), "value": list(amounts.values())})
+    trace = maps.choropleth_map(values, "en", legend="ODA", hover="ODA", money=True).data[0]
+    z = dict(zip(trace.locations, trace.z))
+    assert len({z[c] for c in amounts if c != "COD"}) >= 4 and z["COD"] == max(trace.z) == 5
+    assert z["MLI"] < z["BEN"] < z["MAR"] < z["RWA"] < z["COD"]
+    assert "classes of equal country counts" in trace.colorbar.title.text
+    assert len(trace.colorbar.ticktext) == 6 and trace.colorbar.ticktext[0] == "no data"
+
+
+def test_a_long_agreement_title_hovers_in_two_short_lines():
+    partners = pd.DataFrame([{"partner": "Région Casablanca-Settat", "title": "Accord " + "de coopération " * 12,
+                              "entity": "Bruxelles", "status": "in_force", "signed_on": dt.date(2016, 5, 1),
+                              "country_iso3": "MAR", "latitude": 33.6, "longitude": -7.6}])
+    fig = maps.choropleth_map(pd.DataFrame(columns=["country_iso3", "value"]), "fr", legend="x", hover="x", money=False,
+                              partners=partners)
+    title = fig.data[-1].customdata[0][1]
+    assert title.count("<br>") == 1 and all(len(line) <= 42 for line in title.split("<br>")) and title.endswith("…")
 
 
 def test_country_search_in_three_languages_and_codes():
@@ -208,8 +234,25 @@ def test_map_page_switching_metric_and_filters_updates_figures_and_link(app):
     )
     assert app.query_params["annees"] == "2024-2024"
     app.multiselect(key="map_groups").select("400").run()
-    assert not app.get("plotly_chart")  # nothing to draw: a clear message instead of an empty map
-    assert "Aucun pays n'a de donnée" in app.info[0].value
+    # Nothing to colour: one clear message, and the world stays drawn (countries grey, layers on).
+    assert len(app.get("plotly_chart")) == 1
+    assert [i.value for i in app.info if "Aucun pays n'a de donnée" in i.value] and len(app.info) == 1
+
+
+def test_map_year_slider_spans_the_chosen_metric_s_years(app):
+    open_map(app)
+    years = app.slider(key="map_years")
+    assert (years.min, years.max, years.value) == (2023, 2024, (2023, 2024))  # the ODA's years
+    app.selectbox(key="map_metric").set_value("missions").run()
+    years = app.slider(key="map_years")
+    assert (years.min, years.max, years.value) == (2025, 2026, (2025, 2026))  # the missions', planned ones included
+    assert "annees" not in app.query_params  # the whole span: the default, out of the link
+    app.slider(key="map_years").set_range(2026, 2026).run()
+    app.selectbox(key="map_metric").set_value("accords").run()
+    years = app.slider(key="map_years")
+    assert (years.min, years.max, years.value) == (1998, 2027, (2026, 2026))  # a chosen year is kept when it exists
+    app.selectbox(key="map_metric").set_value("bureaux").run()
+    assert not app.slider and "annees" not in app.query_params and not app.exception  # offices have no years
 
 
 def test_map_page_reopens_a_shared_link_exactly(app):
@@ -259,8 +302,12 @@ def test_country_page_dr_congo(app):
         "Participants aux missions": "0",
         "Bureaux sur place": "1",
     }
-    # agreements timeline, ODA by year, ODA by sector, ODA by entity and year (who does what)
-    assert len(app.get("plotly_chart")) == 4
+    # the locator, agreements timeline, ODA by year, ODA by sector, ODA by entity and year (who does what)
+    charts = app.get("plotly_chart")
+    assert len(charts) == 5 and charts[0].key == "country_locator"
+    locator = json.loads(charts[0].proto.spec)
+    assert locator["data"][1]["locations"] == ["COD"] and locator["layout"]["geo"]["projection"]["type"] == "orthographic"
+    assert len(charts[0].proto.spec) < 60_000  # coarse shapes of the facing half of the world only
     assert [plain(i.value) for i in app.info] == [
         "Rien de prévu dans les 12 mois : aucun accord n'expire, aucune commission mixte n'est due, aucune mission "
         "n'est prévue.", "Aucune mission économique vers ce pays."]
@@ -282,7 +329,7 @@ def test_country_page_without_data_and_with_an_unknown_code(app):
     open_country(app, pays="NOR")
     assert not app.exception
     assert app.info[0].value.startswith("Aucune donnée pour Norvège")
-    assert not app.get("plotly_chart") and not app.metric
+    assert [c.key for c in app.get("plotly_chart")] == ["country_locator"] and not app.metric  # where it is, no figure
     other = AppTest.from_file("../app.py", default_timeout=60)
     open_country(other, pays="ZZZ")
     assert not other.exception
@@ -299,7 +346,7 @@ def test_country_page_tables_fit_a_1280_px_screen(app):
     # priority history, coming up, agreements, projects, missions
     assert [list(table.value.columns)[:2] for table in wrapped] == [
         ["Entité", "Période"], ["Date", "Échéance"], ["Intitulé", "Entité"], ["Intitulé", "Entité"], ["Début", "Intitulé"]]
-    for table, room in zip(wrapped, (784, 818, 818, 818, 818)):
+    for table, room in zip(wrapped, (880, 914, 914, 914, 914)):  # 784 and 818 before ui.SCREEN_CSS
         config = json.loads(table.proto.columns)
         assert sum(config[column]["width"] for column in table.value.columns) <= room
     fees = json.loads(wrapped[-1].proto.columns)["Frais payés par les entreprises"]

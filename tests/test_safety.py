@@ -172,7 +172,7 @@ def test_the_data_page_shows_the_restore_then_asks(data_page, fixture_db, write)
     metrics = {m.label: m.value for m in data_page.metric}
     assert metrics == {"Lignes ajoutées": "0", "Lignes modifiées": "1", "Lignes supprimées": "1"}
     summary = next(d.value for d in data_page.dataframe if list(d.value.columns) == ["dataset", "added", "changed", "removed"])
-    assert summary.values.tolist() == [["missions", 0, 1, 1]]
+    assert summary.values.tolist() == [["Missions économiques", 0, 1, 1]]
     data_page.button(key="data_restore_cancel").click().run()
     assert not [b for b in data_page.button if b.key == "data_restore_confirm"]
     assert rows(fixture_db, "SELECT max(version) FROM _versions") == [(2,)]

@@ -213,9 +213,9 @@ def _data_sheets(run: Runner, iso3: str, has_oda: bool) -> list[Table]:
     """Tables of the page that the note sums up but the Excel file gives whole."""
     if not has_oda:
         return []
-    return [Table(sheet, [], [], data=run(query, iso3=iso3)) for sheet, query in (
-        ("oda_entities", "country_oda_by_entity"), ("sectors", "country_oda_by_sector"),
-        ("project_years", "country_project_years"))]
+    return [Table(sheet, [], [], data=run(query, iso3=iso3, **params)) for sheet, query, params in (
+        ("oda_entities", "country_oda_by_entity", {}), ("sectors", "country_oda_by_sector", {}),
+        ("project_years", "country_project_years", {"project_key": None}))]
 
 
 def _upcoming(run: Runner, iso3: str, lang: str, today: dt.date) -> Section:
@@ -234,8 +234,8 @@ def _upcoming(run: Runner, iso3: str, lang: str, today: dt.date) -> Section:
 
 
 def _agreements(run: Runner, iso3: str, lang: str, today: dt.date) -> Section:
-    df = run("agreements_list", entities=[], countries=[iso3], levels=[], statuses=[], search="", follow_up_only=False,
-             today=today)
+    df = run("agreements_list", year_from=None, year_to=None, entities=[], countries=[iso3], levels=[], statuses=[],
+             search="", follow_up_only=False, today=today)
     section = Section(t("country.agreements", lang))
     if df.empty:
         section.paragraphs.append(t("country.no_agreements", lang))
@@ -298,7 +298,7 @@ def _oda(run: Runner, iso3: str, lang: str, k, has_oda: bool, who: Section) -> l
         years.rename(columns={"commitment": "committed_eur", "disbursement": "disbursed_eur"}),
     )
 
-    projects = project_rows(run("country_projects", iso3=iso3), lang)
+    projects = project_rows(run("country_projects", iso3=iso3, search="", entities=[], limit=None), lang)
     rest = projects.iloc[TOP_PROJECTS:]
     project_section = Section(t("country.projects", lang))
     project_section.table = Table(

@@ -42,6 +42,9 @@ TEXT_INSET = 10  # px above and below the sources' text, in PowerPoint and in th
 INK, MUTED, ACCENT, WARNING = "1a1a1a", "4d4d4d", "08519c", "a63603"
 FONT = "Arial"
 PNG_SCALE = 1  # the chart boxes are laid out at projector resolution already
+# Type sizes in canvas px; a 1280×720 projector shows them at two thirds: the footer at 14.7 px.
+FOOTER_SIZE = 22
+FIGURE, BIG_FIGURE = 72, 112  # a key figure's value (its label 7/18 of it, its note a third), alone on its slide
 
 
 @dataclass
@@ -140,7 +143,8 @@ def footer_text(deck: Deck, slide: Slide, number: int, total: int) -> str:
 def layout(deck: Deck, slide: Slide, number: int, total: int) -> list[Box]:
     """Where everything of `slide` goes on the 1920×1080 canvas."""
     inner = WIDTH - 2 * MARGIN
-    boxes = [Box("footer", MARGIN, HEIGHT - 70, inner, 56, footer_text(deck, slide, number, total), 20, colour=MUTED)]
+    boxes = [Box("footer", MARGIN, HEIGHT - 70, inner, 56, footer_text(deck, slide, number, total), FOOTER_SIZE,
+                 colour=MUTED)]
     if slide.id == "titre":
         boxes += [
             Box("title", MARGIN, 230, inner, 260, slide.title, 72, bold=True),
@@ -155,12 +159,22 @@ def layout(deck: Deck, slide: Slide, number: int, total: int) -> list[Box]:
     if slide.subtitle:
         boxes.append(Box("subtitle", MARGIN, y, inner, 50, slide.subtitle, 28, colour=MUTED))
     y += 70
+    if slide.figures and slide.chart is None and not slide.lines and not slide.message:
+        # Figures alone (« Chiffres clés »): rows of three at most, larger, filling the slide.
+        rows = [slide.figures[i:i + 3] for i in range(0, len(slide.figures), 3)]
+        h = (HEIGHT - 90 - y - 40 * (len(rows) - 1)) // len(rows)
+        for r, row in enumerate(rows):
+            w = (inner - 30 * (len(row) - 1)) // len(row)
+            for i, f in enumerate(row):
+                boxes.append(Box("figure", MARGIN + i * (w + 30), y + r * (h + 40), w, min(h, 330),
+                                 items=(f.label, f.value, f.note), size=BIG_FIGURE))
+        return boxes
     if slide.figures:
         n = len(slide.figures)
         gap = 30
         w = (inner - gap * (n - 1)) // n
         for i, f in enumerate(slide.figures):
-            boxes.append(Box("figure", MARGIN + i * (w + gap), y, w, 190, items=(f.label, f.value, f.note)))
+            boxes.append(Box("figure", MARGIN + i * (w + gap), y, w, 190, items=(f.label, f.value, f.note), size=FIGURE))
         y += 220
     bottom = HEIGHT - 90
     if slide.id == "sources":
@@ -180,6 +194,14 @@ def layout(deck: Deck, slide: Slide, number: int, total: int) -> list[Box]:
     if slide.message and slide.chart is None and not slide.lines:
         boxes.append(Box("message", MARGIN, y, inner, 80, slide.message, 36, colour=MUTED))
     return boxes
+
+
+def figure_label(box: Box) -> int:
+    return round(box.size * 7 / 18)  # 28 px beside a 72-px value
+
+
+def figure_note(box: Box) -> int:
+    return round(box.size / 3)  # 24 px under a 72-px value
 
 
 # --- Rendering -------------------------------------------------------------------------------------
@@ -341,8 +363,8 @@ def to_pptx(layouts: list[list[Box]], images: list[bytes], deck: Deck, made: dt.
                 fill(title.text_frame, box, [(box.text, box.size, box.colour, box.bold)])
             elif box.kind == "figure":
                 label, value, note = box.items
-                text_box(page.shapes, box, [(label, 28, MUTED, False), (value, 72, ACCENT, True)]
-                         + ([(note, 24, MUTED, False)] if note else []))
+                text_box(page.shapes, box, [(label, figure_label(box), MUTED, False), (value, box.size, ACCENT, True)]
+                         + ([(note, figure_note(box), MUTED, False)] if note else []))
             elif box.kind in ("lines", "plain"):
                 text_box(page.shapes, box, [(line, box.size, box.colour, False) for line in box.items])
             elif box.kind == "sources":
@@ -426,8 +448,9 @@ def to_html(layouts: list[list[Box]], images: list[bytes], lang: str, title: str
                 parts.append(f'<img style="{style(box)}" src="data:image/png;base64,{data}" alt="">')
             elif box.kind == "figure":
                 label, value, note = (html.escape(v) for v in box.items)
-                parts.append(f'<div class="figure" style="{style(box)}"><div class="label">{label}</div>'
-                             f'<div class="value">{value}</div><div class="note">{note}</div></div>')
+                parts.append(f'<div class="figure" style="{style(box)}"><div class="label" style="font-size:{figure_label(box)}px">'
+                             f'{label}</div><div class="value" style="font-size:{box.size}px">{value}</div>'
+                             f'<div class="note" style="font-size:{figure_note(box)}px">{note}</div></div>')
             elif box.kind in ("lines", "plain"):
                 items = "".join(f"<li>{html.escape(line)}</li>" for line in box.items)
                 parts.append(f'<ul class="{box.kind}" style="{style(box)}">{items}</ul>')

@@ -163,16 +163,22 @@ def label(slide_id: str, lang: str) -> str:
     return t(f"presentation.slide.{slide_id}", lang)
 
 
+# px of every text of a projected chart. The presentation mode draws it at this size on screen; the
+# deck's files draw it on a 1920-px slide, 14.7 px once shown on a 1280×720 projector. Streamlit's
+# theme sets the axes' ticks to 12 px on screen unless the figure says otherwise.
+PROJECTED_TYPE = 22
+
+
 def presentation_style(fig: go.Figure, lang: str) -> go.Figure:
     """Large type for a projector: the figure's finding moves to the slide's title."""
     fig.update_layout(
-        title_text=None, font={"size": 22}, hoverlabel={"font_size": 20},
-        legend={"font": {"size": 20}}, margin={"l": 10, "r": 30, "t": 50, "b": 10},
+        title_text=None, font={"size": PROJECTED_TYPE}, hoverlabel={"font_size": 20},
+        legend={"font": {"size": PROJECTED_TYPE}}, margin={"l": 10, "r": 30, "t": 50, "b": 10},
     )
     # Room for every tick label: Streamlit's theme gives it on screen, kaleido (the deck's PNG and
     # PDF) draws the bare figure, which cut the years and the y labels down to « % ».
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        axes(automargin=True, tickfont={"size": PROJECTED_TYPE}, title_font={"size": PROJECTED_TYPE})
     return fig
 
 
@@ -249,7 +255,8 @@ def map_slide(run: Runner, spec: DeckSpec, lang: str, today: dt.date) -> Slide:
                   amount=fmt.money_short(values.value.max(), lang))
     fig = maps.choropleth_map(values, lang, legend=t("map.oda_legend", lang), hover=t("map.oda_hover", lang), money=True,
                               priorities=priorities[["country_iso3", "entities"]], partners=partners)
-    fig.update_layout(font={"size": 18}, legend={"font": {"size": 18}}, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    fig.update_layout(font={"size": PROJECTED_TYPE}, legend={"font": {"size": PROJECTED_TYPE}},
+                      margin={"l": 0, "r": 0, "t": 0, "b": 0})
     return Slide("carte", title, t("presentation.map.subtitle", lang), chart=fig,
                  datasets=("oda", "priority_countries", "agreements"))
 

@@ -1004,12 +1004,16 @@ def _report_conversions(
 
     `defaults_filled` (column -> empty cells), from the fast path, which proved every other count zero.
     """
-    kinds = {  # what was converted -> (SQL condition on a filled cell, French notice)
-        "country": ("upper(_trim({src})) IS DISTINCT FROM {t}", "noms ou codes de pays convertis en codes ISO 3166-1 alpha-3"),
-        "number": ("TRY_CAST(_trim({src}) AS DOUBLE) IS NULL", "nombres écrits à la belge (virgule décimale, espaces, €) convertis"),
-        "date": ("NOT regexp_full_match(trim({src}), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')", "dates converties au format AAAA-MM-JJ"),
-        "bool": ("lower(trim({src})) NOT IN ('true', 'false')", "valeurs oui/non converties en true/false"),
-        "enum": ("_trim({src}) <> {t}", "valeurs mises en casse standard"),
+    kinds = {  # what was converted -> (SQL condition on a filled cell, French notice: one, several)
+        "country": ("upper(_trim({src})) IS DISTINCT FROM {t}", ("nom ou code de pays converti en code ISO 3166-1 alpha-3",
+                                                                 "noms ou codes de pays convertis en codes ISO 3166-1 alpha-3")),
+        "number": ("TRY_CAST(_trim({src}) AS DOUBLE) IS NULL", ("nombre écrit à la belge (virgule décimale, espaces, €) converti",
+                                                                "nombres écrits à la belge (virgule décimale, espaces, €) convertis")),
+        "date": ("NOT regexp_full_match(trim({src}), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')",
+                 ("date convertie au format AAAA-MM-JJ", "dates converties au format AAAA-MM-JJ")),
+        "bool": ("lower(trim({src})) NOT IN ('true', 'false')",
+                 ("valeur oui/non convertie en true/false", "valeurs oui/non converties en true/false")),
+        "enum": ("_trim({src}) <> {t}", ("valeur mise en casse standard", "valeurs mises en casse standard")),
     }
     kinds["int"], kinds["code"] = kinds["number"], kinds["enum"]
     counts, absent = [], []
@@ -1023,7 +1027,8 @@ def _report_conversions(
             cond, text = kinds[col.kind]
             counts.append((f"NOT _empty({src}) AND {cond.format(src=src, t=t)}", text, col.name))
         if col.default is not None:
-            counts.append((f"_empty({src})", f"cellules vides complétées par la valeur par défaut « {col.default} »", col.name))
+            counts.append((f"_empty({src})", (f"cellule vide complétée par la valeur par défaut « {col.default} »",
+                                               f"cellules vides complétées par la valeur par défaut « {col.default} »"), col.name))
     if counts:
         if defaults_filled is not None:
             found = [defaults_filled.get(column, 0) if cond.startswith("_empty(") else 0 for cond, _, column in counts]
@@ -1031,14 +1036,14 @@ def _report_conversions(
             found = con.execute(
                 "SELECT " + ", ".join(f"count(*) FILTER ({cond})" for cond, _, _ in counts) + " FROM _conv"
             ).fetchone()
-        grouped: dict[str, list[tuple[str, int]]] = {}
+        grouped: dict[tuple[str, str], list[tuple[str, int]]] = {}
         for n, (_, text, column) in zip(found, counts):
             if n:
                 grouped.setdefault(text, []).append((column, n))
         for text, per_column in grouped.items():
             total = sum(n for _, n in per_column)
             where = ", ".join(c for c, _ in per_column) if len(per_column) == 1 else ", ".join(f"{c} : {n}" for c, n in per_column)
-            report.notices.append(f"{total} {text} ({where}).")
+            report.notices.append(f"{total} {text[total > 1]} ({where}).")
     report.notices.extend(absent)
 
 

@@ -42,14 +42,15 @@ def _component():
     )
 
 
-def shown(query: str, lang: str, with_data: Collection[str] = ()) -> dict:
-    """What the box receives for `query`: its suggestions (ISO3 and label) and its words."""
+def shown(query: str, lang: str, with_data: Collection[str] = (), label: str | None = None) -> dict:
+    """What the box receives for `query`: its suggestions (ISO3 and label) and its words (its
+    label: `label`, else « Pays »)."""
     query = (query or "").strip()[:100]
     found = search.find(query, LIMIT, with_data, lang) if query else []
     return {
         "query": query,
         "options": [{"iso3": iso3, "label": search.label(iso3, lang)} for iso3 in found],
-        "label": t("country.search", lang),
+        "label": label or t("country.search", lang),
         "placeholder": t("country.search_placeholder", lang),
         "hint": t("search.hint", lang),
         "empty": t("search.none", lang, text=query[:60]),
@@ -71,11 +72,12 @@ def chosen(pick, lang: str, with_data: Collection[str] = ()) -> str | None:
 
 
 @st.fragment
-def box(lang: str, with_data: frozenset[str], on_pick: Callable[[str], None], key: str = "country_box") -> None:
+def box(lang: str, with_data: frozenset[str], on_pick: Callable[[str], None], key: str = "country_box",
+        label: str | None = None) -> None:
     """The search box. A country chosen in it is handed to `on_pick` (a page writes it to its
     link), then the whole page runs again; typing reruns only this box (a fragment)."""
     typed = (st.session_state.get(key) or {}).get("query") or ""
-    result = _component()(key=key, data=shown(typed, lang, with_data), default={"query": ""},
+    result = _component()(key=key, data=shown(typed, lang, with_data, label), default={"query": ""},
                           on_query_change=lambda: None, on_pick_change=lambda: None)
     pick = result.get("pick")
     if not pick:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import runpy
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +13,9 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.exports import spreadsheets as export
-from atlas.figures.charts import PLOTLY_CONFIG
+from atlas.figures.charts import PLOTLY_CONFIG, readable
 from atlas.reading import queries
-from atlas.web import url_state, view
+from atlas.web import fit, url_state, view
 from atlas.words import fmt
 from atlas.words.i18n import LANGUAGES, t
 
@@ -28,7 +29,7 @@ def language() -> str:
         wanted = "fr"
     lang = st.sidebar.selectbox(
         t("app.language", wanted), list(LANGUAGES), index=list(LANGUAGES).index(wanted),
-        format_func=LANGUAGES.get, key="lang",
+        format_func=LANGUAGES.get, key="lang", placeholder=t("widgets.choose", wanted),
     )
     url_state.put("lang", lang, default="fr")
     return lang
@@ -47,7 +48,21 @@ def lang() -> str:
         runpy.run_path(str(APP), run_name="__main__")
         st.stop()
     view.start()  # this run's filters and sources, for the downloads' first block
+    st.html(SCREEN_CSS)
     return st.session_state.get("lang", "fr")
+
+
+# Screens that fit (issue 17). From 1024 px, the page's side margins grow from 2rem at 1280 px to
+# Streamlit's 5rem at 1472 px and more: at 1280 px its 5rem left 818 px beside the sidebar, too few
+# for a table's headers and words whole (TABLE_ROOM). Pills (the map's layers) wrap to a second line
+# instead of scrolling sideways under the last one's cut label (« K »).
+SCREEN_CSS = """<style>
+@media (min-width: 1024px) {
+  .stApp .stMainBlockContainer { padding-left: clamp(2rem, calc((100vw - 1280px) / 4 + 2rem), 5rem);
+                                 padding-right: clamp(2rem, calc((100vw - 1280px) / 4 + 2rem), 5rem); }
+}
+[data-testid="stButtonGroup"] [role="toolbar"] { flex-wrap: wrap; row-gap: 0.5rem; }
+</style>"""
 
 
 def today() -> dt.date:
@@ -61,8 +76,9 @@ def sample_notice(lang: str) -> None:
 
 
 def plotly(fig, key: str | None = None, **kwargs):
-    """Show a figure with the offline configuration (maps draw no shape without it)."""
-    return st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, width="stretch", **kwargs)
+    """Show a figure with the offline configuration (maps draw no shape without it), its text dark
+    enough to read (charts.readable)."""
+    return st.plotly_chart(readable(fig), config=PLOTLY_CONFIG, key=key, width="stretch", **kwargs)
 
 
 def footer(lang: str) -> None:
@@ -85,7 +101,7 @@ def about(df, title: str | None, lang: str) -> Callable[[], export.About]:
     seen = view.current()
 
     def complete() -> export.About:
-        frame = pd.DataFrame(df)
+        frame = pd.DataFrame(df() if callable(df) else df)
         own = frame["source"].dropna().astype(str) if "source" in frame.columns else pd.Series(dtype=str)
         found = ([cited.Cited(source, rows=int(rows)) for source, rows in own.value_counts().items()] if len(own)
                  else [cited.Cited(source) for source in seen.sources])
@@ -98,19 +114,21 @@ def downloads(df, name: str, lang: str, key: str | None = None, fig=None, title:
     """CSV and Excel downloads of the data behind a chart or a table, for a reader (and the chart as
     PNG, given `fig`): headers and codes in `lang`, values as the screen shows them; the Excel file
     opens on `title`, the filters, the sources, the data version and the date. The buttons' help
-    says which kind of file this is (the « Données » page exports the data themselves)."""
+    says which kind of file this is (the « Données » page exports the data themselves). `df` may be
+    a function that returns the rows: then they are read only when a file is asked for."""
     # A horizontal row sized to its buttons: fixed columns cut the labels in a half-width column.
     row = st.container(horizontal=True)
     if fig is not None:
         png_download(fig, name, lang, key=key or name, title=title, container=row)
-    block = about(df, title, lang)
+    rows = functools.cache(df) if callable(df) else (lambda: df)
+    block = about(rows, title, lang)
     # Files are built only when clicked (a callable): exports on every rerun cost more than the page.
     row.download_button(
-        t("app.download_csv", lang), lambda: export.reader_csv(df, lang), file_name=f"{name}.csv",
+        t("app.download_csv", lang), lambda: export.reader_csv(rows(), lang), file_name=f"{name}.csv",
         mime="text/csv", key=f"{key or name}-csv", width="content", help=t("export.help_reader", lang),
     )
     row.download_button(
-        t("app.download_xlsx", lang), lambda: export.reader_excel(df, lang, block()), file_name=f"{name}.xlsx",
+        t("app.download_xlsx", lang), lambda: export.reader_excel(rows(), lang, block()), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key or name}-xlsx", width="content", help=t("export.help_reader", lang),
     )
@@ -149,16 +167,19 @@ def dataset_downloads(dataset, lang: str, container=None) -> None:
 
 
 def table(data, name: str, lang: str, download_key: str, download=None, caption: str | None = None,
-          title: str | None = None, **options) -> None:
+          title: str | None = None, room: int | None = None, **options) -> None:
     """A st.dataframe (`options` are its own) with, under it, the CSV and Excel downloads of its data.
 
     The pages show tables only through here: Streamlit's own « Download as CSV » is off
     (`client.disableDataExport` in .streamlit/config.toml) because it bypasses atlas.exports, so every
     table offers ours. `download`: the rows exported when the table shows something else (amounts
     written out, labels translated), numbers as numbers; by default the table's data itself.
-    `title`: what the table is, the first line of its Excel file.
+    `title`: what the table is, the first line of its Excel file. `download` may be a function (see downloads).
+    The columns are sized to fit `room` px (TABLE_ROOM by default) with every header and word whole
+    (see `fitted`).
     """
-    st.dataframe(data, **options)
+    shown, options = fitted(data, room or TABLE_ROOM, options)
+    st.dataframe(shown, **options)
     if caption:
         st.caption(caption)
     downloads(data if download is None else download, name, lang, key=download_key, title=title)
@@ -189,9 +210,22 @@ def share_link(lang: str, path: str | None = None) -> None:
 # --- Charts with their finding, sources (analysts' pages) -------------------------------------
 
 
+def arrow(after: float, before: float) -> str:
+    """The `delta_arrow` of a metric whose delta says « N before »: up, down, or none if unchanged."""
+    return "up" if after > before else "down" if after < before else "off"
+
+
 def no_data(lang: str) -> None:
     """The empty state of a selection that holds nothing: a sentence, never an empty axis."""
     st.info(t("app.no_data", lang), icon=":material/search_off:")
+
+
+def empty_selection(lang: str) -> None:
+    """A selection that holds nothing: said once, with the page's footer, instead of one notice per
+    chart and table below (the filters above stay, to widen it)."""
+    no_data(lang)
+    footer(lang)
+    st.stop()
 
 
 def chart(df, build, lang: str, name: str, key: str, caption: str | None = None, download=None, **kwargs) -> None:
@@ -229,20 +263,58 @@ def escape_markdown(text: str) -> str:
 # --- Tables that fit the screen --------------------------------------------------------------------
 
 WRAPPED_ROWS = 66  # px: st.dataframe wraps a cell's text only in rows taller than 4rem (64 px)
-TABLE_ROOM = 818  # px of a table at 1280×800 (784 inside an expander), measured in chromium
-EXPANDER_ROOM = 784
+# px of a table at 1280×800, measured in chromium: 914 (880 inside an expander) since SCREEN_CSS's
+# narrower margins, 818 (784) before. Wider screens stretch the columns (Streamlit shares the rest
+# evenly among those that are not pinned).
+TABLE_ROOM = 914
+EXPANDER_ROOM = 880
 
 
 def sized_column(label: str, width: int, kind=None, hidden: bool = False, **options):
-    """A st.dataframe column `width` pixels wide. A table's widths add up to less than the page on a
-    1280-px screen (TABLE_ROOM, EXPANDER_ROOM), so no column hides behind a scroll bar; wider screens
-    stretch them in proportion, long texts wrap (row_height=WRAPPED_ROWS), and a header cut short
-    keeps its full text as a tooltip. `kind`: a st.column_config class (Column by default);
-    `hidden`: shown only from the table's column menu (Streamlit's column classes take no such
-    option, the config it makes does)."""
+    """A st.dataframe column that asks for `width` pixels. ui.table grants it as far as the room
+    allows, never less than its header and its longest word (see `fitted`); wider screens stretch
+    the columns in proportion, long texts wrap (row_height=WRAPPED_ROWS); a long header keeps its
+    text as a tooltip as well. `kind`: a st.column_config class (Column by default); `hidden`: shown only from the table's column menu
+    (Streamlit's column classes take no such option, the config it makes does)."""
     kind = kind or st.column_config.Column
-    config = kind(label, width=width, help=label if 6 * len(label) + 12 > width else None, **options)
+    config = kind(label, width=width, help=options.pop("help", label if 6 * len(label) + 12 > width else None), **options)
     return {**config, "hidden": True} if hidden else config
+
+
+def fitted(data, room: int, options: dict) -> tuple[pd.DataFrame, dict]:
+    """The data and st.dataframe options of a table whose shown columns fit `room` px at 1280 px
+    (atlas/web/fit.py): each column at least as wide as its header and its longest word, as the
+    grid draws them (a canvas that cuts a header too long and breaks a word too long anywhere),
+    the rest of the room to the columns asking for more (their `sized_column` width, else room for
+    their texts). A word that still cannot fit wraps after one of its hyphens. A column's width
+    asked as a word (« large ») is left to Streamlit's sizing no more: it is measured like the others."""
+    frame = pd.DataFrame(data)
+    config = dict(options.get("column_config") or {})
+    wraps = (options.get("row_height") or 0) >= WRAPPED_ROWS
+    if not options.get("hide_index"):
+        room -= fit.cell_px(max((fit.text_px(str(i)) for i in frame.index), default=0))
+    if options.get("on_select", "ignore") != "ignore" and "row" in str(options.get("selection_mode", "multi-row")):
+        room -= fit.ROW_MARKERS
+    names, columns = [], []
+    for name in options.get("column_order") or list(frame.columns):
+        spec = config.get(name, str(name))
+        if name not in frame.columns or spec is None or (isinstance(spec, dict) and spec.get("hidden")):
+            continue
+        spec = {"label": spec} if isinstance(spec, str) else dict(spec)
+        kind = (spec.get("type_config") or {}).get("type")
+        texts = fit.shown_texts(frame[name], kind, (spec.get("type_config") or {}).get("format"))
+        asked = spec.get("width") if isinstance(spec.get("width"), int) else None
+        textual = kind in (None, "text") and (pd.api.types.is_object_dtype(frame[name]) or pd.api.types.is_string_dtype(frame[name]))
+        columns.append(fit.Column(spec.get("label") or str(name), texts, wraps and textual, asked, checkbox=kind == "checkbox"))
+        names.append((name, spec))
+    if not columns:
+        return frame, options
+    for (name, spec), column, width in zip(names, columns, fit.widths(columns, room)):
+        config[name] = {**spec, "width": width}
+        if column.hyphens:
+            text_room = width - 2 * fit.PADDING - fit.SLACK
+            frame[name] = [fit.break_after_hyphens(v, text_room) if isinstance(v, str) else v for v in frame[name]]
+    return frame, {**options, "column_config": config}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -161,6 +161,19 @@ def year_filter(state, param: str, label: str, bounds: tuple[int, int], key: str
     return int(years[0]), int(years[1])
 
 
+def fit_years(key: str, bounds: tuple[int, int]) -> None:
+    """Keep a year slider's state (`key`) inside `bounds` when they change (the map's metric: ODA
+    2018–2025, missions to 2027): the whole new span if the whole old one was shown or nothing
+    overlaps, else the part of the chosen years that lies inside. Call before the slider."""
+    shown, before = st.session_state.get(key), st.session_state.get(f"{key}__bounds")
+    st.session_state[f"{key}__bounds"] = bounds
+    if shown is None or tuple(shown) == before:
+        st.session_state[key] = bounds
+        return
+    start, end = max(int(shown[0]), bounds[0]), min(int(shown[1]), bounds[1])
+    st.session_state[key] = (start, end) if start <= end else bounds
+
+
 def text_filter(param: str, label: str, key: str, container=st, max_chars: int = 100) -> str:
     """A free-text filter seeded once from the link and written back to it ('' = none)."""
     if key not in st.session_state:

@@ -94,3 +94,20 @@ def _date(day: dt.date, lang: str, style: str) -> str:
     if lang == "fr" and day.day == 1 and text.startswith("1 "):
         text = "1er" + text[1:]  # French writes the first of the month as an ordinal: 1er janvier
     return text
+
+
+_SIZE_UNITS = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
+
+
+def file_size(size: int, lang: str = "fr") -> str:
+    """A file's size in units of 1024, as the reader writes it: 11,5 ko (fr), 11,5 kB (nl, en),
+    200 Mo; the same units as the upload limit (ATLAS_MAX_UPLOAD_MB megabytes of 1024 × 1024 bytes)."""
+    from babel.units import format_unit
+
+    value, unit = float(size), 0
+    while round(value, 1) >= 1024 and unit < len(_SIZE_UNITS) - 1:
+        value, unit = value / 1024, unit + 1
+    value = round(value, 1)
+    # CLDR's short English byte is « byte » whatever the count: its long form says « 512 bytes ».
+    length = "long" if unit == 0 and lang == "en" else "short"
+    return format_unit(value, _SIZE_UNITS[unit], length=length, format="#,##0.#", locale=LOCALES[lang])

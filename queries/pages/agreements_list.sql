@@ -1,6 +1,6 @@
 -- Grain: one row per agreement under the filters ($entities, $countries, $levels,
--- $statuses: empty list = all; $search: text, '' = all), as of $today (a DATE); only the
--- agreements to follow up when $follow_up_only.
+-- $statuses: empty list = all; $search: text, '' = all; $year_from..$year_to: NULL = all), as
+-- of $today (a DATE); only the agreements to follow up when $follow_up_only.
 -- Follow-up flags, for agreements in force only:
 --   expires_soon: ends_on falls within the 12 months after $today;
 --   commission_overdue: no joint commission since 3 years before $today (or none recorded).
@@ -20,6 +20,10 @@ WITH flagged AS (
       AND (len($countries) = 0 OR list_contains($countries, a.country_iso3))
       AND (len($levels) = 0 OR list_contains($levels, a.partner_level))
       AND (len($statuses) = 0 OR list_contains($statuses, a.status))
+      -- In force at some time during $year_from..$year_to (NULL: any year): signed by the end of
+      -- the span and not ended before it, as on the map (queries/pages/map_agreements.sql).
+      AND ($year_from IS NULL OR (date_part('year', a.signed_on) <= $year_to
+                                  AND (a.ends_on IS NULL OR date_part('year', a.ends_on) >= $year_from)))
       -- Accent- and case-insensitive search in the title, the partner and the sectors.
       AND ($search = '' OR contains(strip_accents(lower(concat_ws(' ', a.title, a.partner, a.sectors))),
                                       strip_accents(lower($search))))

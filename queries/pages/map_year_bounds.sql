@@ -1,8 +1,12 @@
--- Grain: one row. The span of years the map's year filter offers: ODA years and mission years.
--- Columns: year_from, year_to (NULL when there is neither ODA nor any mission).
-SELECT min(y) AS year_from, max(y) AS year_to
-FROM (
-    SELECT year AS y FROM oda_flow_summary  -- the ODA rows' years, stored at import
-    UNION ALL
-    SELECT date_part('year', starts_on) FROM missions
-)
+-- Grain: one row per map metric family with years: the span its year slider offers.
+-- Columns: metric ('apd': the ODA rows' years; 'missions': the missions' start years, planned
+-- ones included; 'accords': the agreements' years of signature and of end), year_from, year_to
+-- (NULL when the dataset is empty).
+SELECT 'apd' AS metric, min(year) AS year_from, max(year) AS year_to
+FROM oda_flow_summary  -- the ODA rows' years, stored at import
+UNION ALL
+SELECT 'missions', min(date_part('year', starts_on)), max(date_part('year', starts_on)) FROM missions
+UNION ALL
+SELECT 'accords', min(date_part('year', signed_on)),
+       max(greatest(date_part('year', signed_on), coalesce(date_part('year', ends_on), 0)))
+FROM agreements
