@@ -39,7 +39,8 @@ def test_agreements_page_downloads_the_table_with_country_names(server, browser)
     table = [tuple(v.replace("\xa0", " ") if isinstance(v, str) else v for v in row) for row in sheet.values]
     # A block says what the table is, under which filters, from which data version; then the table.
     assert sheet.title == "Données" and table[0][0] == "Tous les accords"
-    assert table[1][0] == "Filtres : Pays : République démocratique du Congo ; Statut : en vigueur"
+    assert table[1][0] == ("Filtres : Pays : République démocratique du Congo ; Années (accords en cours) : 1998–2028 ; "
+                           "Statut : en vigueur")
     assert table[3][0].startswith("Version des données : 1, du ")
     header = table[6]
     assert header[:6] == ("Identifiant de l'accord", "Intitulé", "Partenaire", "Niveau", "Pays", "Entité")

@@ -236,9 +236,13 @@ def test_replicas_behind_nginx_serve_every_page_and_one_new_version(deployment, 
     # Over Streamlit's ceiling (the unit's Environment=): the widget stops it before sending.
     analyst.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         files=[{"name": "bien_trop_gros.csv", "mimeType": "text/csv", "buffer": big + b"2025,1,1,true,x\n" * (2_000_000 // 16)}])
-    ceiling = analyst.get_by_text("File must be")
-    ceiling.wait_for(timeout=30_000)
-    assert "11" in ceiling.inner_text()
+    # Streamlit's own English (« File must be 11.0MB or smaller ») is replaced by Atlas's words
+    # (atlas/web/uploads.py), which state the limit Atlas enforces.
+    analyst.wait_for_function(
+        """() => {
+            const size = document.querySelector('[data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"] + div');
+            return size && /Non reçu\s:\s1\sMo au plus/.test(getComputedStyle(size, '::after').content);
+        }""", timeout=30_000)
     (analyst_route,) = [c["value"] for c in context.cookies() if c["name"] == "atlas_route"]
     context.close()
 
