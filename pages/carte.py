@@ -67,7 +67,10 @@ for key, value in from_link.items():
     st.session_state.setdefault(key, value)
 url_state.show_notices(state)
 
-top = st.columns([1.3, 1.6, 2.2])
+# The first column holds the longest metric's name whole at 1280 px (« Kosten van de economische
+# missies », 209 px of text and the select's arrow): it was cut to « Ontvangen ODA (uitbetali… ».
+WIDTHS = [1.6, 1.5, 2.0]
+top = st.columns(WIDTHS)
 metric = top[0].selectbox(
     t("map.metric_label", lang), list(maps.METRICS), format_func=lambda m: t(f"map.metric.{m}", lang), key="map_metric"
 )
@@ -81,7 +84,7 @@ entities = top[2].multiselect(
     t("map.entities", lang), entity_options, key="map_entities",
     placeholder=t("map.entities_placeholder", lang), help=t("map.entities_help", lang),
 )
-second = st.columns([1.3, 1.6, 2.2], vertical_alignment="bottom")
+second = st.columns(WIDTHS, vertical_alignment="bottom")
 groups = second[0].multiselect(
     t("map.sector_groups_label", lang), group_options, key="map_groups",
     format_func=lambda g: t(f"map.sector_group.g{g}", lang),

@@ -241,7 +241,7 @@ def test_replicas_behind_nginx_serve_every_page_and_one_new_version(deployment, 
     analyst.wait_for_function(
         """() => {
             const size = document.querySelector('[data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"] + div');
-            return size && /Non reçu\s:\s1\sMo au plus/.test(getComputedStyle(size, '::after').content);
+            return size && /Non reçu\\s:\\s1\\sMo au plus/.test(getComputedStyle(size, '::after').content);
         }""", timeout=30_000)
     (analyst_route,) = [c["value"] for c in context.cookies() if c["name"] == "atlas_route"]
     context.close()

@@ -69,13 +69,13 @@ def test_dutch_and_english_texts_use_their_own_quotation_marks():
 
     from atlas.store import ROOT
 
-    found = []
-    for path in sorted((ROOT / "atlas" / "words" / "locales").glob("*.toml")):
-        def walk(node, key):
-            for name, value in node.items():
-                if isinstance(value, dict):
-                    walk(value, f"{key}.{name}")
-                elif name in ("nl", "en") and ("«" in value or "»" in value):
-                    found.append(f"{path.name}: {key}.{name}")
-        walk(tomllib.loads(path.read_text(encoding="utf-8")), "")
+    def walk(node, key):
+        for name, value in node.items():
+            if isinstance(value, dict):
+                yield from walk(value, f"{key}.{name}")
+            elif name in ("nl", "en") and ("«" in value or "»" in value):
+                yield f"{key}.{name}"
+
+    found = [f"{path.name}: {key}" for path in sorted((ROOT / "atlas" / "words" / "locales").glob("*.toml"))
+             for key in walk(tomllib.loads(path.read_text(encoding="utf-8")), "")]
     assert not found

@@ -8,9 +8,10 @@ gets at least its header and its longest word (or its whole value, for numbers a
 not wrap); what is left of the room goes to the columns that want more (their width asked by the
 page, else room for their texts in two lines). When even that is too wide, long compound names
 (« Rhénanie-du-Nord-Westphalie », « data/sample/oda.csv ») may wrap after a hyphen or a slash, as
-a typographer would break them.
+a typographer would break them, and rows grow to show every text whole (up to MOST_LINES lines).
 Streamlit takes the widths as minimums: a table wider than its columns (a wider screen) shares the
-rest evenly among the columns that are not pinned. No Streamlit here: ui.table hands its data and column configuration over.
+rest evenly among the columns that are not pinned. No Streamlit here: ui.table (ui.fitted) hands
+its data and column configuration over; tests/test_browser_fit.py measures the result in chromium.
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ GLYPHS = dict(zip(
 UNKNOWN = 12.6  # px: a character measured nowhere above (a symbol, a CJK letter) counts as wide
 PADDING = 8  # px on each side of a cell's text (--gdg-cell-horizontal-padding)
 SLACK = 2  # px: the estimate may be a pixel short of the canvas's own measure
+WRAP_SLACK = 1  # px, for a wrapped word: GLYPHS measure it some 0.4 px wider than the canvas does
 CHECKBOX = 20  # px of a checkbox cell's box
 ROW_MARKERS = 33  # px of the checkbox column of a table whose rows can be selected
 SMALLEST = 36  # px: a column never narrower
 WRAP_LINES = 2  # a long text's wish: this many lines (rows of ui.WRAPPED_ROWS px hold three)
 WIDEST_WISH = 320  # px: no column asks for more of its own accord
 MEASURED = 2000  # texts of a column measured at most (its longest)
+LINE = 19.6  # px of a wrapped line: 14-px type, the grid's line height 1.4
+ROW_PADDING = 8  # px above and below a cell's lines, and a margin
+MOST_LINES = 5  # a row grows to show this many lines of a long text, no more
 
 
 def text_px(text: str) -> float:
@@ -58,9 +63,9 @@ def text_px(text: str) -> float:
 
 
 def words(text: str) -> list[str]:
-    """The words the grid keeps whole: it wraps at plain spaces and line breaks only (a non-breaking
-    space, as in « 1 500 000 € », holds its neighbours together)."""
-    return [w for line in text.split("\n") for w in line.split(" ") if w]
+    """The words the grid keeps whole: it wraps at plain spaces only (it shows a line break as a
+    space; a non-breaking space, as in « 1 500 000 € », holds its neighbours together)."""
+    return [w for w in text.replace("\n", " ").split(" ") if w]
 
 
 BREAKS = "-/_"  # a long word may wrap after one of these
@@ -78,8 +83,8 @@ def hyphen_parts(word: str) -> list[str]:
     return [*parts, part] if part else parts
 
 
-def cell_px(text_width: float) -> int:
-    return math.ceil(text_width + 2 * PADDING + SLACK)
+def cell_px(text_width: float, slack: float = SLACK) -> int:
+    return math.ceil(text_width + 2 * PADDING + slack)
 
 
 @dataclass
@@ -100,11 +105,13 @@ class Column:
         if not self.wraps:  # a long text that does not wrap ends in « … » past WIDEST_WISH: its header stays whole
             return min(WIDEST_WISH, max((text_px(t) for t in self.texts), default=0.0))
         pieces = (p for t in self.texts for w in words(t) for p in (hyphen_parts(w) if self.hyphens else [w]))
-        return max((text_px(p) for p in pieces), default=0.0)
+        # The grid starts the line after a wrap with the space it wrapped at, and counts it: a word
+        # there needs a space more (« agreements.csv » broke in a column 2 px wider than itself).
+        return max((text_px(p) for p in pieces), default=0.0) + GLYPHS[" "]
 
     def least(self) -> int:
         """The px the column needs: its header and its longest word whole."""
-        return max(SMALLEST, cell_px(text_px(self.header)), cell_px(self.longest_word()))
+        return max(SMALLEST, cell_px(text_px(self.header)), cell_px(self.longest_word(), WRAP_SLACK if self.wraps else SLACK))
 
     def wish(self) -> int:
         if self.asked is not None:
@@ -164,23 +171,44 @@ def _whole(base: list[int], shares: list[float], room: int) -> list[int]:
 
 
 def break_after_hyphens(text: str, room: float) -> str:
-    """`text` with a space after the hyphens (or slashes) where one of its words, too wide for `room`
-    px of text, must wrap: the grid wraps only at spaces, and would otherwise cut the word anywhere.
-    Only where needed: each line of the word is filled as far as it goes."""
+    """`text` with a space after a hyphen (or slash) where one of its words, too wide for `room` px of
+    text, must wrap: the grid wraps at spaces only, and would otherwise cut the word anywhere. Only
+    where needed, each line of the word filled as far as it goes. (A screen much wider than 1280 px
+    may show « Nord- Westphalie » on one line: the grid shows a line break as a space too.)"""
     out = []
     for word in text.split(" "):
         if not any(b in word for b in BREAKS) or text_px(word) <= room:
             out.append(word)
             continue
-        lines, line = [], ""
+        pieces, piece = [], ""
         for part in hyphen_parts(word):
-            if line and text_px(line + part) > room:
-                lines.append(line)
-                line = part
+            if piece and text_px(piece + part) + GLYPHS[" "] > room:
+                pieces.append(piece)
+                piece = part
             else:
-                line += part
-        out.append(" ".join([*lines, line]))
+                piece += part
+        out.append(" ".join([*pieces, piece]))
     return " ".join(out)
+
+
+def lines(text: str, room: float) -> int:
+    """Lines the grid wraps `text` into, in `room` px: words packed greedily, broken at spaces, each
+    line after a wrap starting with its space (see Column.longest_word)."""
+    count, line = 1, 0.0
+    for word in words(text):
+        width = text_px(word)
+        if line and line + GLYPHS[" "] + width > room:
+            count, line = count + 1, GLYPHS[" "] + width
+        else:
+            line += (GLYPHS[" "] if line else 0) + width
+    return count
+
+
+def row_height(texts: list[tuple[list[str], int]], least: int) -> int:
+    """The px of a row that shows every text whole, each in its column's px (up to MOST_LINES
+    lines): a title of five lines in a narrow column was cut after its third."""
+    most = max((lines(t, width - 2 * PADDING) for column, width in texts for t in column), default=1)
+    return max(least, math.ceil(min(most, MOST_LINES) * LINE + 2 * ROW_PADDING))
 
 
 # --- From a table's data and column configuration ----------------------------------------------

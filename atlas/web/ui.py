@@ -263,6 +263,9 @@ def escape_markdown(text: str) -> str:
 # --- Tables that fit the screen --------------------------------------------------------------------
 
 WRAPPED_ROWS = 66  # px: st.dataframe wraps a cell's text only in rows taller than 4rem (64 px)
+# A table of wrapped rows shows as many rows as TALL_TABLE px hold (all of a short one): Streamlit's
+# own 400 px showed five rows of 66 px, and the key figures of the comparison lost their last row.
+TALL_TABLE, HEADER_ROW = 640, 35
 # px of a table at 1280×800, measured in chromium: 914 (880 inside an expander) since SCREEN_CSS's
 # narrower margins, 818 (784) before. Wider screens stretch the columns (Streamlit shares the rest
 # evenly among those that are not pinned).
@@ -274,8 +277,9 @@ def sized_column(label: str, width: int, kind=None, hidden: bool = False, **opti
     """A st.dataframe column that asks for `width` pixels. ui.table grants it as far as the room
     allows, never less than its header and its longest word (see `fitted`); wider screens stretch
     the columns in proportion, long texts wrap (row_height=WRAPPED_ROWS); a long header keeps its
-    text as a tooltip as well. `kind`: a st.column_config class (Column by default); `hidden`: shown only from the table's column menu
-    (Streamlit's column classes take no such option, the config it makes does)."""
+    text as a tooltip as well (or `help`, given). `kind`: a st.column_config class (Column by
+    default); `hidden`: shown only from the table's column menu (Streamlit's column classes take no
+    such option, the config it makes does)."""
     kind = kind or st.column_config.Column
     config = kind(label, width=width, help=options.pop("help", label if 6 * len(label) + 12 > width else None), **options)
     return {**config, "hidden": True} if hidden else config
@@ -286,8 +290,9 @@ def fitted(data, room: int, options: dict) -> tuple[pd.DataFrame, dict]:
     (atlas/web/fit.py): each column at least as wide as its header and its longest word, as the
     grid draws them (a canvas that cuts a header too long and breaks a word too long anywhere),
     the rest of the room to the columns asking for more (their `sized_column` width, else room for
-    their texts). A word that still cannot fit wraps after one of its hyphens. A column's width
-    asked as a word (« large ») is left to Streamlit's sizing no more: it is measured like the others."""
+    their texts). A word that still cannot fit wraps after one of its hyphens, and wrapped rows grow
+    to show their longest text. A width asked as a word (« large ») counts as none: the column is
+    measured like the others."""
     frame = pd.DataFrame(data)
     config = dict(options.get("column_config") or {})
     wraps = (options.get("row_height") or 0) >= WRAPPED_ROWS
@@ -309,12 +314,21 @@ def fitted(data, room: int, options: dict) -> tuple[pd.DataFrame, dict]:
         names.append((name, spec))
     if not columns:
         return frame, options
+    wrapped = []
     for (name, spec), column, width in zip(names, columns, fit.widths(columns, room)):
         config[name] = {**spec, "width": width}
         if column.hyphens:
-            text_room = width - 2 * fit.PADDING - fit.SLACK
+            text_room = width - 2 * fit.PADDING - fit.WRAP_SLACK
             frame[name] = [fit.break_after_hyphens(v, text_room) if isinstance(v, str) else v for v in frame[name]]
-    return frame, {**options, "column_config": config}
+        if column.wraps:
+            wrapped.append(([v for v in frame[name].drop_duplicates() if isinstance(v, str)][-fit.MEASURED:], width))
+    options = {**options, "column_config": config}
+    if wraps:  # rows tall enough for the longest text; as many shown at once as TALL_TABLE px hold
+        options["row_height"] = fit.row_height(wrapped, options["row_height"])
+        if "height" not in options:
+            shown_rows = min(len(frame), max(3, TALL_TABLE // options["row_height"]))
+            options["height"] = HEADER_ROW + shown_rows * options["row_height"] + 2
+    return frame, options
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
