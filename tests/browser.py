@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -51,6 +53,21 @@ def app_server(db: Path, env: dict | None = None):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+ANALYST, ANALYST_PASSWORD = "Marie Dupont", "mot de passe de test"
+
+
+@contextmanager
+def analyst_server(sample_db: Path, directory: Path):
+    """The app on a copy of the sample (in `directory`) with one analyst account, ANALYST."""
+    import bcrypt
+
+    db = directory / "atlas.duckdb"
+    shutil.copyfile(sample_db, db)
+    users = {ANALYST: bcrypt.hashpw(ANALYST_PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()}
+    with app_server(db, env={"ATLAS_ANALYSTS": json.dumps(users)}) as url:
+        yield url
 
 
 def open_page(browser, url: str, width: int = 1600, height: int = 1000, context_options: dict | None = None):

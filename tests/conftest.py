@@ -49,6 +49,15 @@ def query_rows(db: Database, name: str, params: dict | None = None, base: str | 
         con.close()
 
 
+def query_frame(db: Database, name: str, **params):
+    """The named query's result as a DataFrame, run as the app runs it."""
+    con = db.reader()
+    try:
+        return execute(con, name, params).df()
+    finally:
+        con.close()
+
+
 def plain(text: str) -> str:
     """Text with babel's narrow and non-breaking spaces as plain spaces, to compare with."""
     return text.replace("\u202f", " ").replace("\xa0", " ")

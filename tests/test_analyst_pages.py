@@ -11,11 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.figures import charts
-from atlas.store import Database, execute
+from atlas.store import Database
 from atlas.web import ui
 from atlas.writes.versions import build
 
-from conftest import FIXTURE_DIR, headings, plain, query_rows, run_page
+from conftest import FIXTURE_DIR, headings, plain, query_frame, query_rows, run_page
 
 TODAY = dt.date(2026, 11, 23)
 ALL_ODA = dict(year_from=2000, year_to=2030, entities=[], sectors=[], countries=[])
@@ -28,12 +28,7 @@ def run(db, name, **params):
     return query_rows(db, name, params)
 
 
-def frame(db, name, **params):
-    con = db.reader()
-    try:
-        return execute(con, name, params).df()
-    finally:
-        con.close()
+frame = query_frame
 
 
 # --- ODA -------------------------------------------------------------------------------------

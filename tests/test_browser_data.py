@@ -7,16 +7,12 @@ through ATLAS_ANALYSTS. Screenshots go to tests/artifacts/data-*.png.
 
 from __future__ import annotations
 
-import json
-import shutil
-
-import bcrypt
 import pytest
 from playwright.sync_api import expect
 
-from browser import app_server, errors_on, open_page, screenshot, wait_idle
+from browser import ANALYST_PASSWORD, analyst_server, errors_on, open_page, screenshot, wait_idle
 
-PASSWORD = "mot de passe de test"
+PASSWORD = ANALYST_PASSWORD
 NEW_YEAR = (
     "year;oda_eur;gni_eur;preliminary;source\r\n"
     "2025;3 100 000 000 €;620 000 000 000 €;oui;Test navigateur (exemple)\r\n"
@@ -30,10 +26,7 @@ BAD = (
 
 @pytest.fixture(scope="module")
 def data_server(sample_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser-data") / "atlas.duckdb"
-    shutil.copyfile(sample_db, db)
-    users = {"Marie Dupont": bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()}
-    with app_server(db, env={"ATLAS_ANALYSTS": json.dumps(users)}) as url:
+    with analyst_server(sample_db, tmp_path_factory.mktemp("browser-data")) as url:
         yield url
 
 

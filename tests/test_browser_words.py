@@ -13,12 +13,10 @@ Screenshots at 1280 px go to tests/artifacts/words-*.png.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from types import SimpleNamespace
 
-import bcrypt
 import pytest
 
 from atlas.imports import ingest
@@ -26,9 +24,9 @@ from atlas.web import addresses, own_words, uploads
 from atlas.words import fmt
 from atlas.words.i18n import t
 
-from browser import app_server, open_page, screenshot, wait_idle
+from browser import ANALYST_PASSWORD, analyst_server, app_server, open_page, screenshot, wait_idle
 
-PASSWORD = "mot de passe de test"
+PASSWORD = ANALYST_PASSWORD
 # Streamlit's own English, as its 1.67 frontend writes it in these widgets (its sizes: « 11.5KB », « 210MB »).
 ENGLISH = re.compile(
     r"Drag and drop|Browse files|\bUpload\b|per file|\d+(\.\d)?[KMG]B\b|\b210\b|Limit|Page not found|Press Enter|"
@@ -140,10 +138,7 @@ def test_a_later_run_names_its_page_by_hash_and_is_left_alone(monkeypatch):
 
 @pytest.fixture(scope="module")
 def words_server(sample_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser-words") / "atlas.duckdb"
-    shutil.copyfile(sample_db, db)
-    users = {"Marie Dupont": bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()}
-    with app_server(db, env={"ATLAS_ANALYSTS": json.dumps(users)}) as url:
+    with analyst_server(sample_db, tmp_path_factory.mktemp("browser-words")) as url:
         yield url
 
 

@@ -12,12 +12,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.figures import charts, slides
-from atlas.store import execute, runner
+from atlas.store import runner
 from atlas.web import ui
 from atlas.words import i18n
 from atlas.words.i18n import t
 
-from conftest import plain, run_page
+from conftest import plain, query_frame, run_page
 
 TODAY = dt.date(2026, 11, 23)
 ALL_MISSIONS = dict(year_from=2000, year_to=2030, organisers=[], countries=[], kinds=[])
@@ -27,12 +27,7 @@ def title(fig) -> str:
     return plain(fig.layout.title.text)
 
 
-def frame(db, name, **params):
-    con = db.reader()
-    try:
-        return execute(con, name, params).df()
-    finally:
-        con.close()
+frame = query_frame
 
 
 def count(v) -> str:
