@@ -3,8 +3,8 @@ printed by the chromium that kaleido starts for the charts) and Excel (one sheet
 
 All three are A4 with 20 mm margins: every table has fixed column widths that add up to no more
 than the text width (briefing.TEXT_WIDTH_MM), so no table runs off the page, and long words wrap
-inside their cell. Charts are rendered to PNG offline by kaleido in ONE chromium session, which
-then prints the PDF (starting chromium costs seconds). Nothing here touches the network.
+inside their cell. Charts are rendered to PNG offline by kaleido in the process's one kept
+chromium (`chromium`), which then prints the PDF. Nothing here touches the network.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas.exports import spreadsheets
+from atlas.figures import chromium
 from atlas.figures.briefing import TEXT_WIDTH_MM, Briefing, Column, Table
 from atlas.figures.charts import EMPTY_TOPOJSON
-from atlas.figures.deck_files import print_html, run_async
+from atlas.figures.deck_files import print_html
 from atlas.words.i18n import plural, t
 
 PAGE_MM = (210, 297)  # A4
@@ -60,7 +61,7 @@ def build_files(briefing: Briefing, kinds: tuple[str, ...] = ("docx", "pdf", "xl
     if "docx" in kinds or "pdf" in kinds:
         figures = [s.chart for s in briefing.charts]
         page_of = (lambda imgs: to_html(briefing, imgs)) if "pdf" in kinds else None
-        images, pdf = run_async(_session(figures, page_of))
+        images, pdf = _session(figures, page_of)
     return Files(
         to_docx(briefing, images) if "docx" in kinds else None, pdf,
         to_xlsx(briefing) if "xlsx" in kinds else None, time.perf_counter() - started,
@@ -79,17 +80,16 @@ def _printable(fig: go.Figure) -> go.Figure:
     return fig
 
 
-async def _session(figures: list[go.Figure], page_of=None) -> tuple[list[bytes], bytes | None]:
-    import kaleido
-
-    async with kaleido.Kaleido(n=1) as k:
+def _session(figures: list[go.Figure], page_of=None) -> tuple[list[bytes], bytes | None]:
+    async def job(k):
         images = [
             await k.calc_fig(_printable(fig), opts={"format": "png", "width": CHART_PX[0], "height": CHART_PX[1],
                                                     "scale": CHART_SCALE}, topojson=EMPTY_TOPOJSON)
             for fig in figures
         ]
-        pdf = await _print_pdf(k, page_of(images)) if page_of is not None else None
-    return images, pdf
+        return images, (await _print_pdf(k, page_of(images)) if page_of is not None else None)
+
+    return chromium.run(job)
 
 
 FOOTER_TEMPLATE = ('<div style="width:100%;font:9px Arial,sans-serif;color:#4d4d4d;margin:0 {m}mm;'

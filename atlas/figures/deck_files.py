@@ -2,8 +2,8 @@
 
 Both files share one geometry (`layout`: boxes on a 1920×1080 canvas), so a slide looks the same
 in PowerPoint, in the PDF and on the projector. Charts are rendered to PNG offline by kaleido
-with Debian's chromium, all in ONE browser session (starting chromium costs seconds; one
-session per figure would blow the 15 s budget); the PDF is printed by that same browser from an
+with Debian's chromium, in the process's one kept browser (`chromium`: starting chromium costs
+seconds; one per figure would blow the 15 s budget); the PDF is printed by that same browser from an
 HTML page of the slides, so its text stays text. Nothing here touches the network.
 
 Both files say what they are: every slide's title sits in the slide's title placeholder (what
@@ -15,7 +15,6 @@ its user agent).
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime as dt
 import html
@@ -24,7 +23,6 @@ import logging
 import os
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +30,7 @@ import plotly.graph_objects as go
 
 from atlas.exports import sources as cited_sources
 from atlas.exports.spreadsheets import APP_NAME, LANGUAGE_TAGS
+from atlas.figures import chromium
 from atlas.figures.charts import EMPTY_TOPOJSON
 from atlas.figures.slides import Deck, Slide, slide_sources
 from atlas.words.i18n import t
@@ -213,18 +212,19 @@ def _sized(fig: go.Figure, width: int, height: int) -> go.Figure:
     return fig
 
 
-async def _session(figures: list[tuple[go.Figure, int, int]], page_of=None) -> tuple[list[bytes], bytes | None]:
-    """Render the figures to PNG, then (with `page_of(images) -> html`) print that page to PDF."""
-    import kaleido
+def _session(figures: list[tuple[go.Figure, int, int]], page_of=None) -> tuple[list[bytes], bytes | None]:
+    """Render the figures to PNG, then (with `page_of(images) -> html`) print that page to PDF, in
+    the process's one chromium."""
 
-    async with kaleido.Kaleido(n=1) as k:
+    async def job(k):
         images = [
             await k.calc_fig(_sized(fig, w, h), opts={"format": "png", "width": w, "height": h, "scale": PNG_SCALE},
                              topojson=EMPTY_TOPOJSON)
             for fig, w, h in figures
         ]
-        pdf = await _print_pdf(k, page_of(images)) if page_of is not None else None
-    return images, pdf
+        return images, (await _print_pdf(k, page_of(images)) if page_of is not None else None)
+
+    return chromium.run(job)
 
 
 async def print_html(browser, page: str, what: str, **options) -> bytes:
@@ -253,15 +253,9 @@ async def _print_pdf(browser, page: str) -> bytes:
                             marginTop=0, marginBottom=0, marginLeft=0, marginRight=0)
 
 
-def run_async(coroutine):
-    # Streamlit or a test may already run an event loop in this thread: use a thread of our own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def render_pngs(figures: list[tuple[go.Figure, int, int]]) -> list[bytes]:
     """PNG images of (figure, width, height), rendered in one chromium session."""
-    return run_async(_session(figures))[0] if figures else []
+    return _session(figures)[0] if figures else []
 
 
 def figure_png(fig: go.Figure, width: int = WIDTH, height: int = HEIGHT) -> bytes:
@@ -285,7 +279,7 @@ def build_files(deck: Deck, pdf: bool = True, made: dt.datetime | None = None) -
     layouts = [layout(deck, s, i + 1, len(slides)) for i, s in enumerate(slides)]
     charts = [(s.chart, b.w, b.h) for s, boxes in zip(slides, layouts) for b in boxes if b.kind == "chart"]
     page_of = (lambda images: to_html(layouts, images, deck.lang, file_title(deck))) if pdf else None
-    images, pdf_bytes = run_async(_session(charts, page_of))
+    images, pdf_bytes = _session(charts, page_of)
     if pdf_bytes is not None:
         pdf_bytes = with_pdf_metadata(pdf_bytes, deck, made)
     return Files(to_pptx(layouts, images, deck, made), pdf_bytes, time.perf_counter() - started)

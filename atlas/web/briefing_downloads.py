@@ -1,8 +1,9 @@
 """« Emporter la fiche »: the country briefing note as Word, PDF and Excel, one click each.
 
 The files are built only when a button is clicked (a callable), all three at once and cached by
-country, language, day and data stamp: rendering the charts and the PDF starts chromium (seconds),
-so the first click pays for the three and the next ones are immediate.
+country, language, day and data stamp: the first click renders the charts and prints the PDF in the
+server's kept chromium (atlas/figures/chromium.py; under a second, about 2 s when it is the
+process's first image and the browser starts) and the next ones are immediate.
 """
 
 from __future__ import annotations
