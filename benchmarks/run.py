@@ -26,7 +26,9 @@ seed; the other datasets are the sample's), in a fresh subprocess each:
   SVG present), warm (a browser context that already loaded the app) and cold (a fresh one), the
   median of --runs after a warm-up, with the bytes each view moved (HTTP and websocket, counted on
   the wire by a loopback relay); the app process's peak RSS (VmHWM); the figure JSON that st.plotly_chart
-  receives is measured in AppTest;
+  receives is measured in AppTest; then, within one session, each page after a click on its link
+  in the sidebar (no page load); and a bare Streamlit page (a title; a title and one plotly chart)
+  served with Atlas's config and measured the same way: the floor of any Streamlit page here;
 - load test (optional, on the largest size): two app processes on two ports (as behind a reverse
   proxy), N concurrent browser sessions opening the home and map pages for a bounded time,
   loopback only; errors and p50/p95 latency.
@@ -140,6 +142,65 @@ def work_import(csv: str, db: str) -> dict:
         raise SystemExit("\n".join(map(str, result.report.problems[:20])))
     return {"import_s": elapsed, "read_csv_s": floor, "read_csv_stored_s": stored, "rows": rows,
             "db_mb": Path(db).stat().st_size / 1e6}
+
+
+def work_round_trip(db: str, rows: int = 1000) -> dict:
+    """An analyst's round trip on a copy of `db` (issue 19: ≤ 3 s of server time in all), step by
+    step as the page does it: the upload's preview (`writes.preview_upload`), the confirmation
+    (`writes.load_upload`), then the ODA page's first run on the new version (AppTest: its queries
+    are new for the new data stamp) and the new figure checked on it. The file: `rows` ODA rows of
+    a year the database does not hold yet, imported in `years` mode (nothing else replaced)."""
+    import csv
+    import io
+    import shutil
+    import tempfile
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from atlas import writes
+    from atlas.store import Database
+    from atlas.web import ui
+
+    ui.today = lambda: TODAY
+    year = 2026
+    with open(ROOT / "data" / "sample" / "oda.csv", encoding="utf-8") as f:
+        sample = [r for r in csv.DictReader(f) if r["country_iso3"]]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(sample[0]))
+    writer.writeheader()
+    for i in range(rows):
+        row = dict(sample[i % len(sample)], year=year, entity="Wallonie", amount_eur=1000 + i,
+                   source="synthétique : aller-retour du benchmark")
+        writer.writerow(row)
+    data = out.getvalue().encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="atlas-round-trip-") as tmp:
+        copy = Path(tmp) / "atlas.duckdb"
+        shutil.copyfile(db, copy)
+        os.environ["ATLAS_DB"] = str(copy)
+        database = Database(copy)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at.switch_page(PAGES["oda"][0])
+        at.run()  # the page as the analyst left it, caches warm
+        steps = {}
+        start = time.perf_counter()
+        previewed = writes.preview_upload("oda", data, "apd-2026.csv", mode="years", at=database)
+        steps["preview_s"] = time.perf_counter() - start
+        if not previewed.report.ok or previewed.change.added != rows:
+            raise SystemExit(f"round trip: preview refused or wrong: {previewed.report.problems[:5]}")
+        start = time.perf_counter()
+        loaded = writes.load_upload("oda", data, "apd-2026.csv", previewed, user="benchmark", at=database)
+        steps["import_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        at.run()
+        steps["page_s"] = time.perf_counter() - start
+        years = at.slider(key="oda_filter_years")
+        if at.exception or loaded.version is None or years.max != year:
+            raise SystemExit(f"round trip: the ODA page's years end in {years.max}, not {year}, after the import")
+        st.cache_data.clear()
+        steps["db_mb"] = copy.stat().st_size / 1e6
+    steps["total_s"] = steps["preview_s"] + steps["import_s"] + steps["page_s"]
+    return steps
 
 
 def work_pages(db: str, runs: int) -> dict:
@@ -257,14 +318,15 @@ def work_pandas(db: str, runs: int) -> dict:
 
 
 @contextmanager
-def serve(db: str, port: int):
-    """`streamlit run app.py` on 127.0.0.1:port against `db`; yields the process."""
+def serve(db: str, port: int, app: Path = ROOT / "app.py"):
+    """`streamlit run app.py` (or another `app` script, run from its folder: its .streamlit/config.toml)
+    on 127.0.0.1:port against `db`; yields the process."""
     import urllib.request
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", app.name, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, **ENV, "ATLAS_DB": db},
+        cwd=app.parent, env={**os.environ, **ENV, "ATLAS_DB": db},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
@@ -308,9 +370,13 @@ async def _idle(page, timeout=180_000) -> None:
     await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
+# Drawn: the script finished, and no element still waits for its code (Streamlit shows a skeleton
+# while the chart's code, plotly.js, loads: until then no stPlotlyChart exists to be counted), and
+# every plotly chart has its SVG.
 DRAWN = """() => {
     const app = document.querySelector('[data-testid=stApp]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning' || !document.querySelector('h1')) return false;
+    if (document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')) return false;
     const plots = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
     return plots.every(p => p.querySelector('.main-svg'));
 }"""
@@ -401,12 +467,89 @@ async def _browse(db: str, runs: int = 3) -> dict:
                     f"{kind}_{measure}": statistics.median(v[measure] for v in seen)
                     for kind, seen in (("warm", warm), ("cold", cold)) for measure in ("script", "drawn", "bytes")
                 } | {"cpu_per_view": cpu_per_view}
+            for page_name, seconds in (await _sidebar_views(warm_context, url, wire, runs)).items():
+                views[page_name]["sidebar_drawn"] = seconds
             await browser.close()
         return {"rss_mb": vm_hwm_mb(proc.pid), "views": views, "errors": errors}
 
 
 def work_browser(db: str, runs: int = 3) -> dict:
     return asyncio.run(_browse(db, runs))
+
+
+async def _sidebar_views(context, url: str, wire: Wire, runs: int) -> dict:
+    """Within one session, as a person moves: the home page, then a click on each page's link in
+    the sidebar (no page load: Streamlit's and plotly's code stay in the page), seconds from the
+    click to the new page drawn; the median over `runs` rounds."""
+    page = await context.new_page()
+    await page.goto(url, timeout=PAGE_LOAD_LIMIT * 1000)
+    await page.wait_for_function(DRAWN, timeout=PAGE_LOAD_LIMIT * 1000, polling=20)
+    seen: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for page_name, (*_, path) in [*list(PAGES.items())[1:], next(iter(PAGES.items()))]:
+            title = await page.locator("h1").first.inner_text()
+            link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path.split("?")[0]}"]').first
+            start = time.perf_counter()
+            await link.click()
+            await page.wait_for_function(
+                f"(old) => ({DRAWN})() && document.querySelector('h1').innerText !== old", arg=title,
+                timeout=PAGE_LOAD_LIMIT * 1000, polling=20)
+            if page_name in MAP_PAGES:
+                await page.wait_for_function(
+                    "document.querySelectorAll('.js-plotly-plot .choroplethlayer path').length > 150",
+                    timeout=PAGE_LOAD_LIMIT * 1000, polling=20)
+            seen.setdefault(page_name, []).append(time.perf_counter() - start)
+    await page.close()
+    return {name: statistics.median(times) for name, times in seen.items()}
+
+
+FLOOR_APPS = {  # what Streamlit itself costs on this machine: a page with a title, and with one chart
+    "title": 'import streamlit as st\nst.title("Atlas")\nst.write("Texte.")\n',
+    "chart": ('import plotly.graph_objects as go\nimport streamlit as st\nst.title("Atlas")\n'
+              'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))\n'),
+}
+
+
+async def _floor(runs: int) -> dict:
+    """The two FLOOR_APPS served with Atlas's own .streamlit/config.toml and measured as the pages
+    are (warm and cold drawn, CPU per warm view): no page of any Streamlit app with a plotly chart
+    is drawn sooner on this machine."""
+    import shutil
+    import tempfile
+
+    from playwright.async_api import async_playwright
+
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="atlas-floor-") as tmp:
+        shutil.copytree(ROOT / ".streamlit", Path(tmp) / ".streamlit")
+        for name, code in FLOOR_APPS.items():
+            app = Path(tmp) / f"{name}.py"
+            app.write_text(code)
+            port = free_port()
+            with serve("", port, app) as proc:
+                wire = Wire(port)
+                url = f"http://127.0.0.1:{await wire.start()}/"
+                async with async_playwright() as p:
+                    browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+                    options = dict(viewport={"width": 1280, "height": 900}, locale="fr-BE")
+                    warm_context = await browser.new_context(**options)
+                    await _view(warm_context, url, False, wire)
+                    used = cpu_seconds(proc.pid)
+                    warm = [await _view(warm_context, url, False, wire) for _ in range(runs)]
+                    cpu = (cpu_seconds(proc.pid) - used) / runs
+                    cold = []
+                    for _ in range(runs):
+                        context = await browser.new_context(**options)
+                        cold.append(await _view(context, url, False, wire))
+                        await context.close()
+                    await browser.close()
+            out[name] = {"warm_drawn": statistics.median(v["drawn"] for v in warm),
+                         "cold_drawn": statistics.median(v["drawn"] for v in cold), "cpu_per_view": cpu}
+    return out
+
+
+def work_floor(runs: int = 3) -> dict:
+    return asyncio.run(_floor(runs))
 
 
 PAGE_LOAD_LIMIT = 60  # seconds: a page load slower than this counts as an error, and bounds the test
@@ -512,6 +655,11 @@ def table(sizes: list[str], res: dict) -> str:
     row("read_csv into a database file, stored (s)", lambda r: sec(r["import"]["read_csv_stored_s"]))
     row("import / stored read_csv", lambda r: ratio(r["import"]["import_s"], r["import"]["read_csv_stored_s"]))
     row("pandas: ODA into a DataFrame (s)", lambda r: sec(r["pandas"]["load_s"]))
+    row("round trip, 1 000-row upload: preview (s)", lambda r: sec(r["round_trip"]["preview_s"]))
+    row("round trip: confirmed import (s)", lambda r: sec(r["round_trip"]["import_s"]))
+    row("round trip: ODA page on the new version (s)", lambda r: sec(r["round_trip"]["page_s"]))
+    row("round trip: server time in all (s)", lambda r: sec(r["round_trip"]["total_s"]), "≤ 3 s")
+    row("database file (MB)", lambda r: f"{r['round_trip']['db_mb']:.0f}")
     base = res[sizes[0]]["pages"]
     for page in PAGES:
         def p(r, page=page):
@@ -536,10 +684,21 @@ def table(sizes: list[str], res: dict) -> str:
     def view(page, key, fmt):
         return lambda r: fmt(r["browser"]["views"][page][key]) if r.get("browser") else "–"
 
+    floor = res[sizes[0]].get("floor")
+    if floor:  # the same measure of a bare Streamlit page: what no Streamlit page does better here
+        for name, label in (("title", "a title"), ("chart", "a title and one plotly chart")):
+            row(f"Streamlit floor, {label}: drawn warm (ms)", lambda r, name=name: ms(floor[name]["warm_drawn"]))
+            row(f"Streamlit floor, {label}: drawn cold (ms)", lambda r, name=name: ms(floor[name]["cold_drawn"]))
+            row(f"Streamlit floor, {label}: CPU per warm view (ms)", lambda r, name=name: ms(floor[name]["cpu_per_view"]))
     for page in PAGES:  # what a person feels: navigation to the page drawn, in Chromium
         row(f"{page}: drawn in Chromium, warm (ms)", view(page, "warm_drawn", ms), "≤ 500 ms")
         row(f"{page}:   of which the script finished (ms)", view(page, "warm_script", ms))
+        if floor:
+            row(f"{page}:   warm / Streamlit floor with a chart",
+                lambda r, page=page: ratio(r["browser"]["views"][page]["warm_drawn"], floor["chart"]["warm_drawn"])
+                if r.get("browser") else "–")
         row(f"{page}: drawn in Chromium, cold (ms)", view(page, "cold_drawn", ms), "≤ 1 000 ms")
+        row(f"{page}: drawn after a click in the sidebar (ms)", view(page, "sidebar_drawn", ms))
         row(f"{page}: bytes per view, warm (KB)", view(page, "warm_bytes", lambda b: f"{b / 1000:.0f}"),
             "≤ 150 KB" if page in MAP_PAGES else "")
         row(f"{page}: bytes per view, cold (KB)", view(page, "cold_bytes", lambda b: f"{b / 1000:.0f}"))
@@ -585,6 +744,8 @@ def main() -> None:
             print(f"{log} synthetic files written in {generated:.1f} s", file=sys.stderr)
         r = results[size] = {"import": worker("import", csv=str(csv_path), db=db)}
         print(f"{log} import {r['import']['import_s']:.2f} s", file=sys.stderr)
+        r["round_trip"] = worker("round_trip", db=db)
+        print(f"[{time.perf_counter() - began:5.0f} s] {size}: round trip {r['round_trip']['total_s']:.2f} s", file=sys.stderr)
         r["pages"] = worker("pages", db=db, runs=args.runs)
         print(f"[{time.perf_counter() - began:5.0f} s] {size}: pages measured", file=sys.stderr)
         r["pandas"] = worker("pandas", db=db, runs=args.runs)
@@ -596,6 +757,9 @@ def main() -> None:
     if args.load_sessions:
         db = str(size_dir(load_size, args.seed) / "atlas.duckdb")
         load = worker("load_test", db=db, sessions=args.load_sessions, seconds=args.load_seconds)
+    if sizes and not args.no_browser:
+        results[sizes[0]]["floor"] = worker("floor", runs=args.runs)
+        print(f"[{time.perf_counter() - began:5.0f} s] Streamlit floor measured", file=sys.stderr)
     if sizes:
         print(table(sizes, results))
         print()

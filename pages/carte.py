@@ -129,8 +129,8 @@ else:
     # Ties said as ties: ten countries with one mission each have no « first ».
     st.subheader(charts.map_finding(values, metric_name, span, lambda v: maps.format_value(v, spec.money, lang), lang))
 period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
-fig = maps.choropleth_map(
-    values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
+fig = ui.figure(
+    maps.choropleth_map, values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
     priorities=queries.frame("map_priorities", **period) if "prioritaires" in layers else None,
     partners=queries.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
     offices=queries.frame("map_offices", entities=entities) if "bureaux" in layers else None,

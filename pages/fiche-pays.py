@@ -51,7 +51,7 @@ about.markdown(ui.escape_markdown(context))
 if context_source:
     about.caption(ui.escape_markdown(context_source))
 with where:  # where the country lies, at a glance
-    ui.plotly(maps.locator_map(iso3, lang, height=200), key="country_locator")
+    ui.plotly(ui.figure(maps.locator_map, iso3, lang, height=200), key="country_locator")
 
 k = queries.frame("country_kpis", iso3=iso3, today=today).iloc[0]
 priorities = queries.frame("country_priorities", iso3=iso3, today=today)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -77,8 +78,25 @@ def sample_notice(lang: str) -> None:
 
 def plotly(fig, key: str | None = None, **kwargs):
     """Show a figure with the offline configuration (maps draw no shape without it), its text dark
-    enough to read (charts.readable)."""
-    return st.plotly_chart(readable(fig), config=PLOTLY_CONFIG, key=key, width="stretch", **kwargs)
+    enough to read (charts.readable; a `figure` is already)."""
+    if not getattr(fig, "_atlas_kept", False):
+        fig = readable(fig)
+    return st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, width="stretch", **kwargs)
+
+
+def figure(build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """`build(*args, **kwargs)` made readable, kept by the server for the same inputs (the query
+    frames, which are themselves cached by data stamp, and the language): building a map's figure
+    through plotly's validation cost about 40 CPU-ms of every view of the home and map pages.
+    The figure is shared by every session: show it, never change it."""
+    return _kept_figure(build, f"{build.__module__}.{build.__qualname__}", args, kwargs)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _kept_figure(_build, name: str, args: tuple, kwargs: dict) -> go.Figure:
+    fig = readable(_build(*args, **kwargs))
+    fig._atlas_kept = True
+    return fig
 
 
 def footer(lang: str) -> None:
