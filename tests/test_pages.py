@@ -54,3 +54,22 @@ def test_unknown_language_falls_back_to_french(app):
     app.run()
     assert not app.exception
     assert app.title[0].value == "Vue d'ensemble de l'action internationale"
+
+
+def test_map_figures_are_kept_per_language_and_never_changed_by_a_view(app):
+    """ui.figure keeps a map's figure for its inputs (the server builds it once); every view shows
+    the same figure, and the other language gets its own."""
+    import json
+
+    def home_map(lang: str) -> dict:
+        if app.selectbox:  # after the first run: the sidebar's language switch
+            app.selectbox(key="lang").set_value(lang)
+        app.run()
+        assert not app.exception
+        return json.loads(app.get("plotly_chart")[0].proto.spec)
+
+    first = home_map("fr")
+    assert home_map("fr") == first
+    dutch = home_map("nl")
+    assert dutch != first and home_map("fr") == first
+    assert first["layout"]["legend"]["font"]["color"] == "#3d3d3d"  # readable once, in the kept figure

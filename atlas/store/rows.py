@@ -49,43 +49,62 @@ def _same(columns: list[str], left: str, right: str) -> str:
 def new_state_sql(ds: Dataset, staging: str, mode: str) -> str:
     """SQL for the rows the dataset will hold after importing `staging` in `mode`."""
     names = ", ".join(q(c) for c in ds.column_names)
+    scoped, within = scoped_state_sql(ds, staging, mode)
+    if within is None:
+        return scoped
+    return f"{scoped} UNION ALL SELECT {names} FROM {q(ds.name)} cur WHERE NOT ({within})"
+
+
+def scoped_state_sql(ds: Dataset, staging: str, mode: str) -> tuple[str, str | None]:
+    """What importing `staging` in `mode` replaces: (the rows of its scope after the import, the
+    scope as a condition on a current row `cur`), or (the whole new state, None) for `replace`.
+
+    `upsert` replaces the current rows whose key is in the file, `years` those whose `years_scope`
+    (oda: entity and year) is; every other row is kept as it is. So `apply` compares only the
+    scope: a 1 000-row annual file against 5 000 000 stored rows reads the rows of its (entity,
+    year) pairs, not all of them, and the change is the same (tests/test_versions.py checks it
+    against the whole new state)."""
+    names = ", ".join(q(c) for c in ds.column_names)
     if mode == "replace":
-        return f"SELECT {names} FROM {staging}"
+        return f"SELECT {names} FROM {staging}", None
     if mode == "upsert":
         if not ds.key:
             raise AtlasError(
                 f"le mode upsert demande une clé ; le jeu {ds.name} n'en a pas : utilisez replace ou years."
             )
-        kept = f"SELECT {names} FROM {q(ds.name)} cur WHERE NOT EXISTS (SELECT 1 FROM {staging} s WHERE {_same(list(ds.key), 'cur', 's')})"
+        within = f"EXISTS (SELECT 1 FROM {staging} s WHERE {_same(list(ds.key), 'cur', 's')})"
     elif mode == "years":
         if not ds.year_column:
             raise AtlasError(
                 f"le mode years ne vaut que pour oda et oda_national, pas pour {ds.name}."
             )
         scope = list(ds.years_scope)
-        kept = (
-            f"SELECT {names} FROM {q(ds.name)} cur WHERE NOT EXISTS ("
-            f"SELECT 1 FROM (SELECT DISTINCT {', '.join(map(q, scope))} FROM {staging}) s WHERE {_same(scope, 'cur', 's')})"
+        within = (
+            f"EXISTS (SELECT 1 FROM (SELECT DISTINCT {', '.join(map(q, scope))} FROM {staging}) s "
+            f"WHERE {_same(scope, 'cur', 's')})"
         )
     else:
         raise AtlasError(f"mode d'import inconnu « {mode} » : replace, upsert ou years.")
-    return f"SELECT {names} FROM {staging} UNION ALL {kept}"
+    return f"SELECT {names} FROM {staging}", within
 
 
-def apply(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: int) -> Change:
+def apply(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: int, within: str | None = None) -> Change:
     """Make the dataset hold `new_state` (a SELECT), recording `version` on the rows it touches.
 
+    With `within` (a condition on a current row `cur`, from `scoped_state_sql`), `new_state` is
+    only what replaces the current rows that meet it; the others stay as they are, unread.
     Rows are matched by the dataset's key; a dataset without a key (ODA transactions) goes to
     `_apply_unkeyed`, which matches whole rows, so duplicates are counted exactly.
     """
+    current = f"FROM {q('_rows_' + ds.name)} cur WHERE cur._removed_in IS NULL" + (f" AND ({within})" if within else "")
     if not ds.key:
-        return _apply_unkeyed(con, ds, new_state, version)
+        return _apply_unkeyed(con, ds, new_state, version, current)
     rows = q("_rows_" + ds.name)
     cols = ds.column_names
     names = ", ".join(q(c) for c in cols)
     ident = list(ds.key)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT {names} FROM ({new_state})")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {names} FROM {rows} WHERE _removed_in IS NULL")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {names} {current}")
     dupes = con.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM _new GROUP BY {', '.join(q(k) for k in ds.key)} HAVING count(*) > 1)"
     ).fetchone()[0]
@@ -118,7 +137,7 @@ def apply(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: 
 ROW_HASH = "hash({})"
 
 
-def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: int) -> Change:
+def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, version: int, current: str) -> Change:
     """`apply` for rows without a key: an exact multiset difference, paired by a hash of each row.
 
     Comparing whole rows (a join or a window over every column of a million rows) cost more than
@@ -127,7 +146,8 @@ def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, 
     For a hash found on both sides, every row bearing it is compared on all columns with one row
     of the current data (its representative); when all are equal the copies are simply counted,
     min(new, current) kept. A hash whose rows differ (a collision) is settled by comparing whole
-    rows, numbering the copies of each, so a collision costs time, never a row.
+    rows, numbering the copies of each, so a collision costs time, never a row. `current` is the
+    FROM and WHERE of the current rows to compare (all of them, or a scope: see `apply`).
     """
     rows = q("_rows_" + ds.name)
     cols = ds.column_names
@@ -138,7 +158,7 @@ def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, 
         return ", ".join(f"{alias}.{q(c)}" for c in cols)
 
     con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT {names}, {row_hash} AS _h FROM ({new_state})")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {row_hash} AS _h FROM {rows} WHERE _removed_in IS NULL")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {row_hash} AS _h {current}")
     # Hashes on both sides: copies in the new (_nc) and current (_cc) rows, and a current row (_rep).
     # (Joined before counting the new rows: a first import against a few current rows then
     # counts only those few.)

@@ -76,7 +76,8 @@ def _import(con, ds, path, mode: str, report_name: str | None) -> tuple[Report, 
     if not report.ok:
         return report, version, 0, None
     before = _count(con, ds.name)
-    return report, version, before, dbmod.apply(con, ds, dbmod.new_state_sql(ds, "_staged", mode), version)
+    scoped, within = dbmod.scoped_state_sql(ds, "_staged", mode)
+    return report, version, before, dbmod.apply(con, ds, scoped, version, within)
 
 
 def load(
