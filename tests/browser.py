@@ -90,10 +90,14 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000, context_
 
 
 def wait_idle(page, timeout: int = 60_000) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script: its status widget gone (it shows
+    only once a run has lasted a moment) and the app's own script state « notRunning » (a short
+    run that has not reached the widget's delay yet, e.g. the one a click starts)."""
     page.wait_for_load_state("networkidle")
     page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+        "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') !== 'running'",
+        timeout=timeout,
     )
 
 
