@@ -157,10 +157,7 @@ def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, 
     def cols_of(alias: str) -> str:
         return ", ".join(f"{alias}.{q(c)}" for c in cols)
 
-    # The new rows are a view, not a copy: each use re-reads them and recomputes the hash (a few
-    # ms per million rows), where a copy cost writing every row once more before the insert.
-    con.execute("DROP TABLE IF EXISTS temp.main._new")  # left by a keyed dataset's `apply`
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _new AS SELECT {names}, {row_hash} AS _h FROM ({new_state})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT {names}, {row_hash} AS _h FROM ({new_state})")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _cur AS SELECT rowid AS _rid, {row_hash} AS _h {current}")
     # Hashes on both sides: copies in the new (_nc) and current (_cc) rows, and a current row (_rep).
     # (Joined before counting the new rows: a first import against a few current rows then
@@ -224,8 +221,7 @@ def _apply_unkeyed(con: duckdb.DuckDBPyConnection, ds: Dataset, new_state: str, 
         + " UNION ALL ".join(added) + ")",
         {"v": version},
     ).fetchone()
-    con.execute("DROP VIEW temp.main._new")
-    for table in ("_cur", "_hc", "_mixed", "_gone", "_mn", "_mc"):
+    for table in ("_new", "_cur", "_hc", "_mixed", "_gone", "_mn", "_mc"):
         con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")  # a million rows held in memory otherwise
     return Change(added=inserted, changed=0, removed=removed)
 
