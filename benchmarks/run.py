@@ -435,6 +435,26 @@ async def _view(context, url: str, map_page: bool, wire: Wire) -> dict:
     return {"script": script, "drawn": drawn, "bytes": moved, "failed": failed}
 
 
+async def _warm_and_cold(browser, warm_context, options, url, map_page, wire, pid, runs) -> tuple[dict, bool]:
+    """One page measured: a warm-up view, `runs` warm views (in `warm_context`) with the app's CPU
+    per view (process `pid`), `runs` cold ones (each in a fresh context); medians, and whether any
+    view showed an exception."""
+    await _view(warm_context, url, map_page, wire)  # warm-up: server caches, assets
+    used = cpu_seconds(pid)
+    warm = [await _view(warm_context, url, map_page, wire) for _ in range(runs)]
+    cpu_per_view = (cpu_seconds(pid) - used) / runs  # the app process's CPU for a warm view
+    cold = []
+    for _ in range(runs):
+        context = await browser.new_context(**options)
+        cold.append(await _view(context, url, map_page, wire))
+        await context.close()
+    medians = {
+        f"{kind}_{measure}": statistics.median(v[measure] for v in seen)
+        for kind, seen in (("warm", warm), ("cold", cold)) for measure in ("script", "drawn", "bytes")
+    }
+    return medians | {"cpu_per_view": cpu_per_view}, any(v["failed"] for v in warm + cold)
+
+
 async def _browse(db: str, runs: int = 3) -> dict:
     """Every page in Chromium: cold (a fresh browser context: the first visit, assets included)
     and warm (a context that already loaded the app: Streamlit's assets cached), the median of
@@ -451,22 +471,10 @@ async def _browse(db: str, runs: int = 3) -> dict:
             warm_context = await browser.new_context(**options)
             views, errors = {}, []
             for page_name, (*_, path) in PAGES.items():
-                map_page = page_name in MAP_PAGES
-                await _view(warm_context, f"{url}/{path}", map_page, wire)  # warm-up: server caches, assets
-                used = cpu_seconds(proc.pid)
-                warm = [await _view(warm_context, f"{url}/{path}", map_page, wire) for _ in range(runs)]
-                cpu_per_view = (cpu_seconds(proc.pid) - used) / runs  # the app process's CPU for a warm view
-                cold = []
-                for _ in range(runs):
-                    context = await browser.new_context(**options)
-                    cold.append(await _view(context, f"{url}/{path}", map_page, wire))
-                    await context.close()
-                if any(v["failed"] for v in warm + cold):
+                views[page_name], failed = await _warm_and_cold(
+                    browser, warm_context, options, f"{url}/{path}", page_name in MAP_PAGES, wire, proc.pid, runs)
+                if failed:
                     errors.append(page_name)
-                views[page_name] = {
-                    f"{kind}_{measure}": statistics.median(v[measure] for v in seen)
-                    for kind, seen in (("warm", warm), ("cold", cold)) for measure in ("script", "drawn", "bytes")
-                } | {"cpu_per_view": cpu_per_view}
             for page_name, seconds in (await _sidebar_views(warm_context, url, wire, runs)).items():
                 views[page_name]["sidebar_drawn"] = seconds
             await browser.close()
@@ -533,18 +541,8 @@ async def _floor(runs: int) -> dict:
                     browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
                     options = dict(viewport={"width": 1280, "height": 900}, locale="fr-BE")
                     warm_context = await browser.new_context(**options)
-                    await _view(warm_context, url, False, wire)
-                    used = cpu_seconds(proc.pid)
-                    warm = [await _view(warm_context, url, False, wire) for _ in range(runs)]
-                    cpu = (cpu_seconds(proc.pid) - used) / runs
-                    cold = []
-                    for _ in range(runs):
-                        context = await browser.new_context(**options)
-                        cold.append(await _view(context, url, False, wire))
-                        await context.close()
+                    out[name], _ = await _warm_and_cold(browser, warm_context, options, url, False, wire, proc.pid, runs)
                     await browser.close()
-            out[name] = {"warm_drawn": statistics.median(v["drawn"] for v in warm),
-                         "cold_drawn": statistics.median(v["drawn"] for v in cold), "cpu_per_view": cpu}
     return out
 
 
