@@ -13,7 +13,9 @@ from atlas import writes  # noqa: E402
 from atlas.web import own_words, ui  # noqa: E402
 from atlas.words.i18n import t  # noqa: E402
 
-st.set_page_config(page_title="Atlas des relations internationales", page_icon=str(Path(__file__).parent / "atlas" / "assets" / "favicon.png"), layout="wide")
+# An SVG icon goes into the page as a data URI: a PNG file was registered as a media file on every
+# run and fetched again by every view (6 KB, one more request).
+st.set_page_config(page_title="Atlas des relations internationales", page_icon=str(Path(__file__).parent / "atlas" / "assets" / "favicon.svg"), layout="wide")
 lang = ui.language()
 own_words.write(lang)  # Streamlit's own English inside widgets, in the reader's words
 writes.ensure_database(building=lambda: st.spinner("Première ouverture : construction de la base d'exemple…"))

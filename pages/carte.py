@@ -131,9 +131,9 @@ else:
 period = {k: filters[k] for k in ("year_from", "year_to", "entities")}
 fig = ui.figure(
     maps.choropleth_map, values, lang, legend=t(f"map.legend.{metric}", lang), hover=metric_name, money=spec.money,
-    priorities=queries.frame("map_priorities", **period) if "prioritaires" in layers else None,
-    partners=queries.frame("map_partners", **period, statuses=statuses) if "accords" in layers else None,
-    offices=queries.frame("map_offices", entities=entities) if "bureaux" in layers else None,
+    priorities=queries.ask("map_priorities", **period) if "prioritaires" in layers else None,
+    partners=queries.ask("map_partners", **period, statuses=statuses) if "accords" in layers else None,
+    offices=queries.ask("map_offices", entities=entities) if "bureaux" in layers else None,
     height=600,
 )
 # The map's country choice from the keyboard too (WCAG 2.1.1): the profile's search box, next to

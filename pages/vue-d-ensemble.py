@@ -46,9 +46,9 @@ years = queries.frame("oda_year_range").iloc[0]
 st.subheader(t("home.map_title", lang, start=int(years.year_from), end=int(years.year_to)))
 fig = ui.figure(
     maps.world_map,
-    queries.frame("oda_by_country", year_from=int(years.year_from), year_to=int(years.year_to)),
-    queries.frame("priority_countries_now", today=ui.today()),
-    queries.frame("agreement_partners"),
+    queries.ask("oda_by_country", year_from=int(years.year_from), year_to=int(years.year_to)),
+    queries.ask("priority_countries_now", today=ui.today()),
+    queries.ask("agreement_partners"),
     lang,
 )
 ui.plotly(fig, key="home_map")

@@ -56,6 +56,26 @@ def test_unknown_language_falls_back_to_french(app):
     assert app.title[0].value == "Vue d'ensemble de l'action internationale"
 
 
+def test_a_kept_map_shows_a_new_import_at_once(app, fixture_db, write):
+    """The home map is kept by its queries and the data's stamp (queries.ask), not by frames read
+    on every view: an import changes the stamp, so the next view draws the new figures."""
+    import json
+
+    from atlas.writes import versions
+
+    def rwanda_on_map() -> str:  # Rwanda's ODA as the map's hover says it
+        app.run()
+        assert not app.exception
+        countries = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+        return plain(dict(zip(countries["locations"], countries["customdata"]))["RWA"][1])
+
+    assert rwanda_on_map() == "aucune donnée"
+    header = "entity,year,country_iso3,sector_code,channel,project,flow,amount_eur,source\n"
+    path = write("rwanda.csv", header + "Wallonie-Bruxelles International,2024,RWA,12220,ONG,Santé Kigali,disbursement,70000,test\n")
+    assert versions.load(fixture_db, "oda", path, mode="years").version
+    assert rwanda_on_map() == "70 000 €"
+
+
 def test_map_figures_are_kept_per_language_and_never_changed_by_a_view(app):
     """ui.figure keeps a map's figure for its inputs (the server builds it once); every view shows
     the same figure, and the other language gets its own."""

@@ -8,6 +8,8 @@ atlas/reading/stand_ins.py names for its parameters.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
@@ -39,6 +41,28 @@ def _frame(path: str, stamp: tuple, name: str, params: tuple, base: str | None =
         cursor.close()
 
 
+class Ask(NamedTuple):
+    """A named query asked of one version of the data: its result without reading it. A small key
+    for what is built from the result and kept (atlas.web.ui.figure): hashing a few values instead
+    of the frames, which Streamlit's cache would unpickle and hash on every view."""
+
+    path: str
+    stamp: tuple | None
+    name: str
+    params: tuple
+    base: str | None
+
+    def frame(self) -> pd.DataFrame:
+        return _frame(*self)
+
+
+def ask(name: str, base: str | None = None, **params) -> Ask:
+    """The named query with these parameters, on the published data as it is now (see `frame`)."""
+    db = database()
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return Ask(str(db.path), db.stamp(), name, key, base or stand_in(over(name), params))
+
+
 def frame(name: str, base: str | None = None, **params) -> pd.DataFrame:
     """The result of the named query, as a DataFrame (a copy: callers may change it).
 
@@ -46,9 +70,7 @@ def frame(name: str, base: str | None = None, **params) -> pd.DataFrame:
     these parameters (sums stored at import), else from the rows; `base` names another query
     with the same columns to use instead (benchmarks and tests compare both ways).
     """
-    db = database()
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _frame(str(db.path), db.stamp(), name, key, base or stand_in(over(name), params))
+    return ask(name, base, **params).frame()
 
 
 def stamp() -> tuple | None:

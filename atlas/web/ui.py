@@ -79,24 +79,46 @@ def sample_notice(lang: str) -> None:
 def plotly(fig, key: str | None = None, **kwargs):
     """Show a figure with the offline configuration (maps draw no shape without it), its text dark
     enough to read (charts.readable; a `figure` is already)."""
-    if not getattr(fig, "_atlas_kept", False):
+    if not isinstance(fig, Kept):
         fig = readable(fig)
     return st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, width="stretch", **kwargs)
 
 
-def figure(build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
-    """`build(*args, **kwargs)` made readable, kept by the server for the same inputs (the query
-    frames, which are themselves cached by data stamp, and the language): building a map's figure
-    through plotly's validation cost about 40 CPU-ms of every view of the home and map pages.
-    The figure is shared by every session: show it, never change it."""
+def figure(build: Callable[..., go.Figure], *args, **kwargs) -> Kept:
+    """`build(*args, **kwargs)` made readable, kept by the server for the same inputs (the language,
+    the options, and the queries' results: pass them as `queries.ask(...)`, read only when the
+    figure is built, or as frames, which are hashed on every view): building a map's figure through
+    plotly's validation cost about 40 CPU-ms of every view of the home and map pages. The figure is
+    shared by every session: show it, never change it."""
     return _kept_figure(build, f"{build.__module__}.{build.__qualname__}", args, kwargs)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _kept_figure(_build, name: str, args: tuple, kwargs: dict) -> go.Figure:
-    fig = readable(_build(*args, **kwargs))
-    fig._atlas_kept = True
-    return fig
+def _kept_figure(_build, name: str, args: tuple, kwargs: dict) -> Kept:
+    def read(value):
+        return value.frame() if isinstance(value, queries.Ask) else value
+
+    return Kept(readable(_build(*map(read, args), **{k: read(v) for k, v in kwargs.items()})))
+
+
+class Kept(go.Figure):
+    """A figure kept by the server and shown as it is: Streamlit's plotly_chart asks a figure for its
+    dict (a deep copy of every trace, numbers turned to base64) on every view; a kept figure makes it
+    once (some 10 CPU-ms of a map's view). Its title, a chart's finding, is taken out into `finding`,
+    to be shown above it as a heading that wraps. The dict is shared: never change it."""
+
+    finding: str | None = None
+
+    def __init__(self, fig: go.Figure):
+        finding, fig.layout.title.text = fig.layout.title.text, None
+        super().__init__(fig)
+        self.finding = finding
+        self._atlas_dict = super().to_dict()
+        for trace in self._atlas_dict.get("data", []):
+            trace.pop("uid", None)  # as plotly.io.to_json would, on the shared dict, on every view
+
+    def to_dict(self) -> dict:
+        return self._atlas_dict
 
 
 def footer(lang: str) -> None:
@@ -252,10 +274,9 @@ def chart(df, build, lang: str, name: str, key: str, caption: str | None = None,
     if df.empty:
         no_data(lang)
         return
-    fig = build(df, lang=lang, **kwargs)
-    finding = fig.layout.title.text
+    fig = figure(build, df, lang=lang, **kwargs)  # built once per input: plotly's validation of a
+    finding = fig.finding                          # bar chart cost 20-60 CPU-ms of every view
     st.subheader(finding, anchor=False)
-    fig.layout.title.text = None  # shown above as a heading; an attribute costs less than update_layout
     plotly(fig, key=key)
     if caption:
         st.caption(caption)
