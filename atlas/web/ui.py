@@ -93,7 +93,8 @@ def figure(build: Callable[..., go.Figure], *args, **kwargs) -> Kept:
     return _kept_figure(build, f"{build.__module__}.{build.__qualname__}", args, kwargs)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+# Maps (a few MB each as Python objects) and the pages' charts (a few KB), in three languages.
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _kept_figure(_build, name: str, args: tuple, kwargs: dict) -> Kept:
     def read(value):
         return value.frame() if isinstance(value, queries.Ask) else value
