@@ -275,8 +275,9 @@ def chart(df, build, lang: str, name: str, key: str, caption: str | None = None,
     if df.empty:
         no_data(lang)
         return
-    fig = figure(build, df, lang=lang, **kwargs)  # built once per input: plotly's validation of a
-    finding = fig.finding                          # bar chart cost 20-60 CPU-ms of every view
+    # Built once per input and kept: plotly's validation of a chart cost 20–60 CPU-ms of every view.
+    fig = figure(build, df, lang=lang, **kwargs)
+    finding = fig.finding
     st.subheader(finding, anchor=False)
     plotly(fig, key=key)
     if caption:
