@@ -90,16 +90,27 @@ def figure(build: Callable[..., go.Figure], *args, **kwargs) -> Kept:
     figure is built, or as frames, which are hashed on every view): building a map's figure through
     plotly's validation cost about 40 CPU-ms of every view of the home and map pages. The figure is
     shared by every session: show it, never change it."""
-    return _kept_figure(build, f"{build.__module__}.{build.__qualname__}", args, kwargs)
+    return _kept_map(build, f"{build.__module__}.{build.__qualname__}", args, kwargs)
 
 
-# Maps (a few MB each as Python objects) and the pages' charts (a few KB), in three languages.
+# Kept apart so that the many filter combinations of the charts do not push the maps out, and that
+# the memory they hold has a bound (tracemalloc): a kept world map holds about 1.5 MB, so 64 of them
+# about 100 MB per replica; a chart 0.1–0.2 MB, so 256 of them about 40 MB.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _kept_map(_build, name: str, args: tuple, kwargs: dict) -> Kept:
+    return _kept(_build, args, kwargs)
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _kept_figure(_build, name: str, args: tuple, kwargs: dict) -> Kept:
+def _kept_chart(_build, name: str, args: tuple, kwargs: dict) -> Kept:
+    return _kept(_build, args, kwargs)
+
+
+def _kept(build, args: tuple, kwargs: dict) -> Kept:
     def read(value):
         return value.frame() if isinstance(value, queries.Ask) else value
 
-    return Kept(readable(_build(*map(read, args), **{k: read(v) for k, v in kwargs.items()})))
+    return Kept(readable(build(*map(read, args), **{k: read(v) for k, v in kwargs.items()})))
 
 
 class Kept(go.Figure):
@@ -276,7 +287,7 @@ def chart(df, build, lang: str, name: str, key: str, caption: str | None = None,
         no_data(lang)
         return
     # Built once per input and kept: plotly's validation of a chart cost 20–60 CPU-ms of every view.
-    fig = figure(build, df, lang=lang, **kwargs)
+    fig = _kept_chart(build, f"{build.__module__}.{build.__qualname__}", (df,), {"lang": lang, **kwargs})
     finding = fig.finding
     st.subheader(finding, anchor=False)
     plotly(fig, key=key)
