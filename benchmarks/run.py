@@ -46,7 +46,7 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -455,30 +455,43 @@ async def _warm_and_cold(browser, warm_context, options, url, map_page, wire, pi
     return medians | {"cpu_per_view": cpu_per_view}, any(v["failed"] for v in warm + cold)
 
 
-async def _browse(db: str, runs: int = 3) -> dict:
-    """Every page in Chromium: cold (a fresh browser context: the first visit, assets included)
-    and warm (a context that already loaded the app: Streamlit's assets cached), the median of
-    `runs` after one warm-up view; server caches warm. Then the app's peak RSS."""
+VIEWPORT = dict(viewport={"width": 1280, "height": 900}, locale="fr-BE")
+
+
+@asynccontextmanager
+async def _measured(db: str, app: Path = ROOT / "app.py"):
+    """`app` served on `db` behind a Wire, and a Chromium with one context that will have loaded
+    it (warm): yields (the app's process, its URL through the wire, the wire, the browser, the
+    warm context)."""
     from playwright.async_api import async_playwright
 
     port = free_port()
-    with serve(db, port) as proc:
+    with serve(db, port, app) as proc:
         wire = Wire(port)
         url = f"http://127.0.0.1:{await wire.start()}"
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-            options = dict(viewport={"width": 1280, "height": 900}, locale="fr-BE")
-            warm_context = await browser.new_context(**options)
-            views, errors = {}, []
-            for page_name, (*_, path) in PAGES.items():
-                views[page_name], failed = await _warm_and_cold(
-                    browser, warm_context, options, f"{url}/{path}", page_name in MAP_PAGES, wire, proc.pid, runs)
-                if failed:
-                    errors.append(page_name)
-            for page_name, seconds in (await _sidebar_views(warm_context, url, wire, runs)).items():
-                views[page_name]["sidebar_drawn"] = seconds
-            await browser.close()
-        return {"rss_mb": vm_hwm_mb(proc.pid), "views": views, "errors": errors}
+            try:
+                yield proc, url, wire, browser, await browser.new_context(**VIEWPORT)
+            finally:
+                await browser.close()
+
+
+async def _browse(db: str, runs: int = 3) -> dict:
+    """Every page in Chromium: cold (a fresh browser context: the first visit, assets included)
+    and warm (a context that already loaded the app: Streamlit's assets cached), the median of
+    `runs` after one warm-up view; server caches warm. Then the app's peak RSS."""
+    views, errors = {}, []
+    async with _measured(db) as (proc, url, wire, browser, warm_context):
+        for page_name, (*_, path) in PAGES.items():
+            views[page_name], failed = await _warm_and_cold(
+                browser, warm_context, VIEWPORT, f"{url}/{path}", page_name in MAP_PAGES, wire, proc.pid, runs)
+            if failed:
+                errors.append(page_name)
+        for page_name, seconds in (await _sidebar_views(warm_context, url, wire, runs)).items():
+            views[page_name]["sidebar_drawn"] = seconds
+        rss = vm_hwm_mb(proc.pid)
+    return {"rss_mb": rss, "views": views, "errors": errors}
 
 
 def work_browser(db: str, runs: int = 3) -> dict:
@@ -525,24 +538,14 @@ async def _floor(runs: int) -> dict:
     import shutil
     import tempfile
 
-    from playwright.async_api import async_playwright
-
     out = {}
     with tempfile.TemporaryDirectory(prefix="atlas-floor-") as tmp:
         shutil.copytree(ROOT / ".streamlit", Path(tmp) / ".streamlit")
         for name, code in FLOOR_APPS.items():
             app = Path(tmp) / f"{name}.py"
             app.write_text(code)
-            port = free_port()
-            with serve("", port, app) as proc:
-                wire = Wire(port)
-                url = f"http://127.0.0.1:{await wire.start()}/"
-                async with async_playwright() as p:
-                    browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-                    options = dict(viewport={"width": 1280, "height": 900}, locale="fr-BE")
-                    warm_context = await browser.new_context(**options)
-                    out[name], _ = await _warm_and_cold(browser, warm_context, options, url, False, wire, proc.pid, runs)
-                    await browser.close()
+            async with _measured("", app) as (proc, url, wire, browser, warm_context):
+                out[name], _ = await _warm_and_cold(browser, warm_context, VIEWPORT, url + "/", False, wire, proc.pid, runs)
     return out
 
 

@@ -62,8 +62,8 @@ def scoped_state_sql(ds: Dataset, staging: str, mode: str) -> tuple[str, str | N
     `upsert` replaces the current rows whose key is in the file, `years` those whose `years_scope`
     (oda: entity and year) is; every other row is kept as it is. So `apply` compares only the
     scope: a 1 000-row annual file against 5 000 000 stored rows reads the rows of its (entity,
-    year) pairs, not all of them, and the change is the same (tests/test_versions.py checks it
-    against the whole new state)."""
+    year) pairs, not all of them, and the change is the same (tests/test_scoped_apply.py checks
+    it against the whole new state)."""
     names = ", ".join(q(c) for c in ds.column_names)
     if mode == "replace":
         return f"SELECT {names} FROM {staging}", None
